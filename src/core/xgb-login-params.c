@@ -1,0 +1,204 @@
+/* xgb-login-params.c - what a login needs, as typed or given on the command line
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-login"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xgb-error.h"
+#include "xgb-jid.h"
+#include "xgb-login-params.h"
+
+G_DEFINE_BOXED_TYPE (XgbLoginParams, xgb_login_params,
+                     xgb_login_params_copy, xgb_login_params_free)
+
+/**
+ * xgb_secret_free:
+ * @secret: (nullable): a password or passphrase
+ *
+ * Overwrites @secret before freeing it, so that it does not linger in
+ * freed heap memory.
+ */
+void
+xgb_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  /* A volatile pointer keeps the compiler from dropping the stores. */
+  for (volatile char *p = secret; *p != '\0'; p++)
+    *p = '\0';
+  g_free (secret);
+}
+
+XgbLoginParams *
+xgb_login_params_new (void)
+{
+  return g_new0 (XgbLoginParams, 1);
+}
+
+XgbLoginParams *
+xgb_login_params_copy (const XgbLoginParams *params)
+{
+  XgbLoginParams *copy;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  copy = xgb_login_params_new ();
+  copy->jid = g_strdup (params->jid);
+  copy->password = g_strdup (params->password);
+  copy->host = g_strdup (params->host);
+  copy->port = params->port;
+  copy->ca_file = g_strdup (params->ca_file);
+  copy->broker = g_strdup (params->broker);
+  copy->connect = params->connect;
+
+  return copy;
+}
+
+void
+xgb_login_params_free (XgbLoginParams *params)
+{
+  if (params == NULL)
+    return;
+
+  g_free (params->jid);
+  xgb_secret_free (params->password);
+  g_free (params->host);
+  g_free (params->ca_file);
+  g_free (params->broker);
+  g_free (params);
+}
+
+void
+xgb_login_params_set_password (XgbLoginParams *params,
+                               const char     *password)
+{
+  g_return_if_fail (params != NULL);
+
+  xgb_secret_free (params->password);
+  params->password = g_strdup (password);
+}
+
+/**
+ * xgb_login_params_validate:
+ *
+ * Checks what can be checked without the network: a valid JID with a
+ * name before “@”, a valid Broker JID, a port in range, a readable CA file.
+ */
+gboolean
+xgb_login_params_validate (const XgbLoginParams  *params,
+                           GError               **error)
+{
+  g_autoptr(XgbJid) jid = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  jid = xgb_jid_parse (params->jid, &local_error);
+  if (jid == NULL)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("Invalid JID: %s"), local_error->message);
+      return FALSE;
+    }
+  if (xgb_jid_get_local (jid) == NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("Invalid JID: an account address has the form name@server."));
+      return FALSE;
+    }
+
+  if (params->broker != NULL && *params->broker != '\0')
+    {
+      g_autoptr(XgbJid) broker = xgb_jid_parse (params->broker, &local_error);
+
+      if (broker == NULL)
+        {
+          g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                       _("Invalid Broker JID: %s"), local_error->message);
+          return FALSE;
+        }
+    }
+
+  if (params->port > 65535)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("Invalid port %u: a port is a number from 1 to 65535."),
+                   params->port);
+      return FALSE;
+    }
+
+  if (params->ca_file != NULL && *params->ca_file != '\0' &&
+      g_access (params->ca_file, R_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                   _("Cannot read the CA file “%s”: %s"),
+                   params->ca_file, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * xgb_password_read_file:
+ * @path: a file whose first line is the password
+ *
+ * Reads a password for non-interactive use.  Only the first line counts,
+ * without its line ending; an empty first line is an error, so that an
+ * empty file never means "log in without a password".
+ *
+ * Returns: (transfer full): the password; free it with xgb_secret_free()
+ */
+char *
+xgb_password_read_file (const char  *path,
+                        GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  gsize line_len;
+  const char *eol;
+  char *password = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                   _("Cannot read the password file: %s"), local_error->message);
+      return NULL;
+    }
+
+  eol = memchr (contents, '\n', length);
+  line_len = eol != NULL ? (gsize) (eol - contents) : length;
+  if (line_len > 0 && contents[line_len - 1] == '\r')
+    line_len--;
+
+  if (line_len == 0)
+    g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                 _("The password file “%s” does not start with a password."), path);
+  else if (line_len > XGB_PASSWORD_FILE_MAX)
+    g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                 _("The first line of the password file “%s” is too long to be a password; is it the right file?"), path);
+  else if (memchr (contents, '\0', line_len) != NULL ||
+           !g_utf8_validate (contents, (gssize) line_len, NULL))
+    g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                 _("The password in “%s” is not valid UTF-8 text."), path);
+  else
+    password = g_strndup (contents, line_len);
+
+  memset (contents, 0, length);
+
+  return password;
+}

@@ -1,0 +1,52 @@
+/* xgb-login-params.h - what a login needs, as typed or given on the command line
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define XGB_TYPE_LOGIN_PARAMS (xgb_login_params_get_type ())
+
+/**
+ * XgbLoginParams:
+ * @jid: the administrator's address
+ * @password: (nullable): the password; wiped from memory when freed
+ * @host: (nullable): a host to connect to instead of the JID's domain
+ * @port: the port, or 0 for the default (DNS SRV, then 5222)
+ * @ca_file: (nullable): a PEM file of CAs that signed the server certificate
+ * @broker: (nullable): the Broker's JID; found through disco when %NULL
+ * @connect: whether to connect at once
+ */
+typedef struct
+{
+  char     *jid;
+  char     *password;
+  char     *host;
+  guint     port;
+  char     *ca_file;
+  char     *broker;
+  gboolean  connect;
+} XgbLoginParams;
+
+/* The longest password file we read; longer means the wrong file. */
+#define XGB_PASSWORD_FILE_MAX 4096
+
+GType            xgb_login_params_get_type  (void) G_GNUC_CONST;
+XgbLoginParams  *xgb_login_params_new       (void);
+XgbLoginParams  *xgb_login_params_copy      (const XgbLoginParams  *params);
+void             xgb_login_params_free      (XgbLoginParams        *params);
+void             xgb_login_params_set_password (XgbLoginParams     *params,
+                                                const char         *password);
+gboolean         xgb_login_params_validate  (const XgbLoginParams  *params,
+                                             GError               **error);
+
+char            *xgb_password_read_file     (const char            *path,
+                                             GError               **error);
+void             xgb_secret_free            (char                  *secret);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbLoginParams, xgb_login_params_free)
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* xgb-login-view.h - the form that logs an administrator in
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "xgb-login-params.h"
+
+G_BEGIN_DECLS
+
+#define XGB_TYPE_LOGIN_VIEW (xgb_login_view_get_type ())
+G_DECLARE_FINAL_TYPE (XgbLoginView, xgb_login_view, XGB, LOGIN_VIEW, GtkWidget)
+
+GtkWidget       *xgb_login_view_new          (void);
+void             xgb_login_view_set_params   (XgbLoginView          *self,
+                                              const XgbLoginParams  *params);
+XgbLoginParams  *xgb_login_view_get_params   (XgbLoginView          *self);
+gboolean         xgb_login_view_submit       (XgbLoginView          *self);
+void             xgb_login_view_set_busy     (XgbLoginView          *self,
+                                              gboolean               busy);
+gboolean         xgb_login_view_get_busy     (XgbLoginView          *self);
+
+G_END_DECLS

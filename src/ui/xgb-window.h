@@ -1,0 +1,28 @@
+/* xgb-window.h - one administrator session on one Controller
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "xgb-application.h"
+#include "xgb-banner.h"
+#include "xgb-login-params.h"
+#include "xgb-login-view.h"
+
+G_BEGIN_DECLS
+
+#define XGB_TYPE_WINDOW (xgb_window_get_type ())
+G_DECLARE_FINAL_TYPE (XgbWindow, xgb_window, XGB, WINDOW, GtkApplicationWindow)
+
+XgbWindow     *xgb_window_new               (XgbApplication        *application);
+void           xgb_window_set_login_params  (XgbWindow             *self,
+                                             const XgbLoginParams  *params);
+gboolean       xgb_window_connect           (XgbWindow             *self);
+XgbLoginView  *xgb_window_get_login_view    (XgbWindow             *self);
+XgbBanner     *xgb_window_get_banner        (XgbWindow             *self);
+const char    *xgb_window_get_visible_page  (XgbWindow             *self);
+GCancellable  *xgb_window_get_cancellable   (XgbWindow             *self);
+
+G_END_DECLS
