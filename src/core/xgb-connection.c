@@ -1,0 +1,1706 @@
+/* xgb-connection.c - one XMPP session, libstrophe on its own thread
+ *
+ * libstrophe blocks during DNS look-ups and the TLS handshake and its
+ * objects are not thread-safe (xmpp-facts.md), so every libstrophe object
+ * lives on one worker thread with its own GMainContext.  That context
+ * wakes up on the socket (the fd comes from the sockopt callback) and on a
+ * short tick for libstrophe's timers, and then drains libstrophe with a
+ * bounded loop of xmpp_run_once(ctx, 0).
+ *
+ * The owner (the thread that made the XgbConnection, normally the UI
+ * thread) never calls libstrophe.  Commands go to the worker as plain
+ * strings; results come back as parsed libxml2 documents and are handed
+ * to GTasks on the owner's context.  All request bookkeeping (ids,
+ * timeouts, cancellation, CONNECTION_LOST) is on the owner side; the
+ * worker only keeps, per id, whom the reply must come from.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-connection"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+#include <string.h>
+#include <strophe.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xgb-connection.h"
+#include "xgb-error.h"
+#include "xgb-jid.h"
+#include "xgb-xml.h"
+
+/* How often the worker calls into libstrophe for its timers. */
+#define TICK_CONNECTING_MS 20
+#define TICK_CONNECTED_MS  500
+/* xmpp_run_once() reads at most 4 KB per call: up to this many calls per
+ * wake-up before yielding to other sources. */
+#define DRAIN_MAX_CALLS    256
+/* A TLS record holds at most 16 KB: 4 idle calls empty OpenSSL's buffer. */
+#define DRAIN_QUIET_CALLS  5
+#define PROBE_TIMEOUT_MS   5000
+
+G_DEFINE_ENUM_TYPE (XgbConnectionState, xgb_connection_state,
+  G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_DISCONNECTED, "disconnected"),
+  G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_CONNECTED, "connected"),
+  G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_FAILED, "failed"))
+
+/* ------------------------------------------------------------------ */
+/* The worker: everything here runs on the connection thread, except   */
+/* worker_new/ref/unref, worker_post and the watchdog.                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct _Worker Worker;
+
+struct _Worker
+{
+  gatomicrefcount  ref_count;
+  GMainContext    *ctx;
+  GMainLoop       *loop;
+  GMainContext    *owner_ctx;
+  GWeakRef         owner;
+
+  /* connection thread only */
+  xmpp_ctx_t      *xctx;
+  xmpp_conn_t     *xconn;
+  xmpp_log_t       log;
+  GSource         *fd_source;
+  gpointer         fd_tag;
+  GSource         *tick_source;
+  GHashTable      *expected_from;   /* id -> normalized JID ("" = own account) */
+  XgbLoginParams  *params;
+  guint            generation;
+  guint            timeout_ms;
+  gboolean         connected;
+  gboolean         auth_failed;
+  gboolean         tls_failed;
+  gboolean         tls_missing;
+  gboolean         socket_failed;
+  int              socket_error;
+  gboolean         cert_failed;
+  char            *cert_error;
+  XgbCertInfo     *cert;
+  char            *bare_jid;
+  char            *domain;
+
+  /* watchdog: shared with the watchdog thread under wd_lock */
+  GMutex           wd_lock;
+  GCond            wd_cond;
+  GThread         *wd_thread;
+  gboolean         wd_armed;
+  gboolean         wd_fired;
+  gint64           wd_deadline;
+  int              fd;
+};
+
+static GPrivate current_worker;
+
+static Worker *
+worker_ref (Worker *w)
+{
+  g_atomic_ref_count_inc (&w->ref_count);
+  return w;
+}
+
+static void
+worker_unref (Worker *w)
+{
+  if (!g_atomic_ref_count_dec (&w->ref_count))
+    return;
+
+  g_assert (w->xconn == NULL && w->xctx == NULL);
+  g_clear_pointer (&w->expected_from, g_hash_table_unref);
+  g_clear_pointer (&w->params, xgb_login_params_free);
+  g_clear_pointer (&w->cert, xgb_cert_info_free);
+  g_free (w->cert_error);
+  g_free (w->bare_jid);
+  g_free (w->domain);
+  g_weak_ref_clear (&w->owner);
+  g_main_loop_unref (w->loop);
+  g_main_context_unref (w->ctx);
+  g_main_context_unref (w->owner_ctx);
+  g_mutex_clear (&w->wd_lock);
+  g_cond_clear (&w->wd_cond);
+  g_free (w);
+}
+
+/* Runs @func on the connection thread. */
+static void
+worker_post (Worker         *w,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  g_main_context_invoke_full (w->ctx, G_PRIORITY_DEFAULT, func, data, destroy);
+}
+
+/* --- events from the worker to the owner --------------------------- */
+
+typedef enum
+{
+  EVENT_CONNECTED,
+  EVENT_DISCONNECTED,
+  EVENT_IQ_REPLY,
+  EVENT_IQ_SEND_FAILED,
+  EVENT_MESSAGE,
+} EventKind;
+
+typedef struct
+{
+  EventKind  kind;
+  GWeakRef   owner;
+  guint      generation;
+  char      *id;
+  char      *jid;
+  xmlDoc    *doc;
+  GError    *error;
+} Event;
+
+static void
+event_free (gpointer data)
+{
+  Event *e = data;
+
+  g_weak_ref_clear (&e->owner);
+  g_free (e->id);
+  g_free (e->jid);
+  g_clear_pointer (&e->doc, xmlFreeDoc);
+  g_clear_error (&e->error);
+  g_free (e);
+}
+
+static gboolean owner_handle_event (gpointer data);
+
+static void
+worker_emit (Worker *w,
+             Event  *e)
+{
+  g_autoptr(GObject) owner = g_weak_ref_get (&w->owner);
+
+  e->generation = w->generation;
+  g_weak_ref_init (&e->owner, owner);
+  g_main_context_invoke_full (w->owner_ctx, G_PRIORITY_DEFAULT, owner_handle_event, e, event_free);
+}
+
+/* --- the watchdog --------------------------------------------------- */
+
+/* libstrophe's TLS handshake has no deadline and blocks the connection
+ * thread; only shutting the socket down from another thread ends it. */
+static gpointer
+watchdog_main (gpointer data)
+{
+  Worker *w = data;
+
+  g_mutex_lock (&w->wd_lock);
+  while (w->wd_armed && g_get_monotonic_time () < w->wd_deadline)
+    g_cond_wait_until (&w->wd_cond, &w->wd_lock, w->wd_deadline);
+  if (w->wd_armed)
+    {
+      w->wd_fired = TRUE;
+      if (w->fd >= 0)
+        shutdown (w->fd, SHUT_RDWR);
+    }
+  g_mutex_unlock (&w->wd_lock);
+
+  worker_unref (w);
+  return NULL;
+}
+
+static void
+watchdog_arm (Worker *w,
+              guint   timeout_ms)
+{
+  g_mutex_lock (&w->wd_lock);
+  w->wd_armed = TRUE;
+  w->wd_fired = FALSE;
+  w->wd_deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  g_mutex_unlock (&w->wd_lock);
+
+  w->wd_thread = g_thread_new ("xgb-watchdog", watchdog_main, worker_ref (w));
+}
+
+static void
+watchdog_disarm (Worker *w)
+{
+  if (w->wd_thread == NULL)
+    return;
+
+  g_mutex_lock (&w->wd_lock);
+  w->wd_armed = FALSE;
+  g_cond_signal (&w->wd_cond);
+  g_mutex_unlock (&w->wd_lock);
+
+  g_thread_join (g_steal_pointer (&w->wd_thread));
+}
+
+static gboolean
+watchdog_fired (Worker *w)
+{
+  gboolean fired;
+
+  g_mutex_lock (&w->wd_lock);
+  fired = w->wd_fired;
+  g_mutex_unlock (&w->wd_lock);
+
+  return fired;
+}
+
+static void
+set_fd (Worker *w,
+        int     fd)
+{
+  g_mutex_lock (&w->wd_lock);
+  w->fd = fd;
+  g_mutex_unlock (&w->wd_lock);
+}
+
+/* --- driving libstrophe -------------------------------------------- */
+
+static void worker_update_fd_condition (Worker *w);
+
+static void
+worker_drain (Worker *w)
+{
+  int quiet = 0;
+
+  for (int i = 0; i < DRAIN_MAX_CALLS && w->xctx != NULL; i++)
+    {
+      int pending = 0;
+
+      xmpp_run_once (w->xctx, 0);
+
+      if (w->fd < 0 || w->xconn == NULL)
+        break;
+      if (ioctl (w->fd, FIONREAD, &pending) == 0 && pending > 0)
+        quiet = 0;
+      else if (++quiet >= DRAIN_QUIET_CALLS)
+        break;
+    }
+
+  worker_update_fd_condition (w);
+}
+
+static gboolean
+fd_dispatch_cb (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  worker_drain (g_private_get (&current_worker));
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs fd_source_funcs = {
+  .dispatch = fd_dispatch_cb,
+};
+
+static void
+worker_remove_fd_source (Worker *w)
+{
+  if (w->fd_source != NULL)
+    {
+      g_source_destroy (w->fd_source);
+      g_clear_pointer (&w->fd_source, g_source_unref);
+      w->fd_tag = NULL;
+    }
+  set_fd (w, -1);
+}
+
+static void
+worker_update_fd_condition (Worker *w)
+{
+  GIOCondition cond = G_IO_IN | G_IO_ERR | G_IO_HUP;
+
+  if (w->fd_source == NULL)
+    return;
+  /* Watch for writability only while libstrophe has data queued, or the
+   * source would fire all the time. */
+  if (w->xconn != NULL && xmpp_conn_send_queue_len (w->xconn) > 0)
+    cond |= G_IO_OUT;
+  g_source_modify_unix_fd (w->fd_source, w->fd_tag, cond);
+}
+
+static int
+sockopt_cb (xmpp_conn_t *conn,
+            void        *sock)
+{
+  Worker *w = g_private_get (&current_worker);
+  int fd = *(int *) sock;
+
+  worker_remove_fd_source (w);
+  set_fd (w, fd);
+
+  w->fd_source = g_source_new (&fd_source_funcs, sizeof (GSource));
+  g_source_set_static_name (w->fd_source, "xgb-connection-socket");
+  w->fd_tag = g_source_add_unix_fd (w->fd_source, fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
+  g_source_attach (w->fd_source, w->ctx);
+
+  return xmpp_sockopt_cb_keepalive (conn, sock);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  worker_drain (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+worker_set_tick (Worker *w,
+                 guint   interval_ms)
+{
+  if (w->tick_source != NULL)
+    {
+      g_source_destroy (w->tick_source);
+      g_clear_pointer (&w->tick_source, g_source_unref);
+    }
+  if (interval_ms == 0)
+    return;
+
+  w->tick_source = g_timeout_source_new (interval_ms);
+  g_source_set_static_name (w->tick_source, "xgb-connection-tick");
+  g_source_set_callback (w->tick_source, tick_cb, w, NULL);
+  g_source_attach (w->tick_source, w->ctx);
+}
+
+/* Never called from inside a libstrophe callback. */
+static void
+worker_release (Worker *w)
+{
+  watchdog_disarm (w);
+  worker_set_tick (w, 0);
+  worker_remove_fd_source (w);
+  if (w->xconn != NULL)
+    {
+      xmpp_conn_release (w->xconn);
+      w->xconn = NULL;
+    }
+  if (w->xctx != NULL)
+    {
+      xmpp_ctx_free (w->xctx);
+      w->xctx = NULL;
+    }
+  g_hash_table_remove_all (w->expected_from);
+  w->connected = FALSE;
+}
+
+static gboolean
+release_idle_cb (gpointer data)
+{
+  Worker *w = data;
+
+  /* A newer connect may have replaced the connection meanwhile. */
+  if (w->xconn != NULL && xmpp_conn_is_disconnected (w->xconn))
+    worker_release (w);
+  return G_SOURCE_REMOVE;
+}
+
+/* libstrophe's log: the only place it says why a login failed.  Lines
+ * are matched against a few fixed messages and never stored: at debug
+ * level they carry whole stanzas, SASL exchanges included. */
+static void
+log_cb (void             *userdata,
+        xmpp_log_level_t  level,
+        const char       *area,
+        const char       *msg)
+{
+  Worker *w = userdata;
+  gsize len;
+
+  if (msg == NULL)
+    return;
+
+  if (strcmp (msg, "Cannot authenticate with known methods") == 0)
+    w->auth_failed = TRUE;
+  else if (strcmp (msg, "TLS is not supported, but set as mandatory for this connection") == 0)
+    w->tls_missing = TRUE;
+  else if (g_str_has_prefix (msg, "Couldn't start TLS!"))
+    w->tls_failed = TRUE;
+  else if (g_str_has_prefix (msg, "SASL ") && (len = strlen (msg)) < 64 &&
+           g_str_has_suffix (msg, " auth failed"))
+    w->auth_failed = TRUE;
+  else if (g_str_has_prefix (msg, "connection failed, error ") && strlen (msg) < 48)
+    {
+      w->socket_failed = TRUE;
+      w->socket_error = atoi (msg + strlen ("connection failed, error "));
+    }
+
+  if (level >= XMPP_LEVEL_ERROR && g_str_equal (area, "tls"))
+    w->tls_failed = TRUE;
+}
+
+static int
+certfail_cb (const xmpp_tlscert_t *cert,
+             const char           *errormsg)
+{
+  Worker *w = g_private_get (&current_worker);
+  const char *pem = xmpp_tlscert_get_pem (cert);
+
+  /* Called once per failing certificate, the CA possibly first: keep
+   * the first reason, and the certificate only if it names our domain
+   * (the leaf); the probe below finds the leaf otherwise. */
+  w->cert_failed = TRUE;
+  if (w->cert_error == NULL && errormsg != NULL)
+    w->cert_error = g_utf8_make_valid (errormsg, -1);
+
+  if (pem != NULL && w->cert == NULL)
+    {
+      for (size_t i = 0;; i++)
+        {
+          const char *name = xmpp_tlscert_get_dnsname (cert, i);
+
+          if (name == NULL)
+            break;
+          if (g_ascii_strcasecmp (name, w->domain) == 0)
+            {
+              w->cert = xgb_cert_info_new_from_pem (pem, NULL);
+              break;
+            }
+        }
+    }
+
+  return 0;   /* never trust a certificate that failed verification */
+}
+
+static int
+password_cb (char        *pw,
+             size_t       pw_max,
+             xmpp_conn_t *conn,
+             void        *userdata)
+{
+  /* Encrypted keys are the certificate issue's business; never let
+   * OpenSSL prompt on a terminal. */
+  return -1;
+}
+
+static char *
+normalize_jid (const char *text)
+{
+  g_autoptr(XgbJid) jid = text ? xgb_jid_parse (text, NULL) : NULL;
+
+  return jid ? xgb_jid_to_string (jid) : NULL;
+}
+
+/* RFC 6120 10.1: a reply must come from where the request went; a
+ * request to the own account (no 'to', or the bare JID) may be answered
+ * without 'from', from the bare JID, or from the full JID. */
+static gboolean
+worker_from_ok (Worker     *w,
+                const char *expected,
+                const char *from)
+{
+  g_autofree char *norm = NULL;
+
+  if (*expected == '\0' || g_strcmp0 (expected, w->bare_jid) == 0)
+    {
+      if (from == NULL)
+        return TRUE;
+      norm = normalize_jid (from);
+      if (norm == NULL)
+        return FALSE;
+      if (g_strcmp0 (norm, w->bare_jid) == 0 || g_strcmp0 (norm, w->domain) == 0)
+        return TRUE;
+      return w->xconn != NULL && g_strcmp0 (norm, xmpp_conn_get_bound_jid (w->xconn)) == 0;
+    }
+
+  if (from == NULL)
+    return FALSE;
+  norm = normalize_jid (from);
+  return g_strcmp0 (norm, expected) == 0;
+}
+
+static xmlDoc *
+stanza_to_doc (Worker         *w,
+               xmpp_stanza_t  *stanza,
+               GError        **error)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  xmlDoc *doc;
+
+  if (xmpp_stanza_to_text (stanza, &buf, &len) != XMPP_EOK)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                           _("A stanza from the server could not be read."));
+      return NULL;
+    }
+  doc = xgb_xml_parse (buf, len, error);
+  xmpp_free (w->xctx, buf);
+  return doc;
+}
+
+static int
+iq_cb (xmpp_conn_t   *conn,
+       xmpp_stanza_t *stanza,
+       void          *userdata)
+{
+  Worker *w = userdata;
+  const char *type = xmpp_stanza_get_type (stanza);
+  const char *id = xmpp_stanza_get_id (stanza);
+  const char *from = xmpp_stanza_get_from (stanza);
+  const char *expected;
+
+  if (type == NULL)
+    return 1;
+
+  if (g_str_equal (type, "get") || g_str_equal (type, "set"))
+    {
+      /* RFC 6120 8.2.3: every get/set gets an answer.  We answer pings
+       * (XEP-0199) and refuse everything else. */
+      xmpp_stanza_t *child = xmpp_stanza_get_children (stanza);
+      xmpp_stanza_t *reply;
+
+      if (g_str_equal (type, "get") && child != NULL &&
+          g_strcmp0 (xmpp_stanza_get_name (child), "ping") == 0 &&
+          g_strcmp0 (xmpp_stanza_get_ns (child), "urn:xmpp:ping") == 0)
+        reply = xmpp_iq_new (w->xctx, "result", id);
+      else
+        {
+          reply = xmpp_stanza_reply_error (stanza, "cancel", "service-unavailable", NULL);
+        }
+      if (reply != NULL)
+        {
+          if (from != NULL)
+            xmpp_stanza_set_to (reply, from);
+          xmpp_send (conn, reply);
+          xmpp_stanza_release (reply);
+        }
+      return 1;
+    }
+
+  if (id == NULL || (!g_str_equal (type, "result") && !g_str_equal (type, "error")))
+    return 1;
+
+  expected = g_hash_table_lookup (w->expected_from, id);
+  if (expected == NULL)
+    {
+      g_debug ("ignoring an IQ reply with an unknown id");
+      return 1;
+    }
+  if (!worker_from_ok (w, expected, from))
+    {
+      /* Possibly spoofed: ignore it; the request times out if no proper
+       * reply comes. */
+      g_message ("ignoring an IQ reply whose sender is not the one asked");
+      return 1;
+    }
+
+  {
+    Event *e = g_new0 (Event, 1);
+
+    e->kind = EVENT_IQ_REPLY;
+    e->id = g_strdup (id);
+    e->doc = stanza_to_doc (w, stanza, &e->error);
+    g_hash_table_remove (w->expected_from, id);
+    worker_emit (w, e);
+  }
+
+  return 1;
+}
+
+static int
+message_cb (xmpp_conn_t   *conn,
+            xmpp_stanza_t *stanza,
+            void          *userdata)
+{
+  Worker *w = userdata;
+  Event *e = g_new0 (Event, 1);
+
+  e->kind = EVENT_MESSAGE;
+  e->doc = stanza_to_doc (w, stanza, &e->error);
+  if (e->doc == NULL)
+    {
+      event_free (e);
+      return 1;
+    }
+  worker_emit (w, e);
+
+  return 1;
+}
+
+static GError *
+worker_failure (Worker *w,
+                int     error,
+                xmpp_stream_error_t *stream_error)
+{
+  if (watchdog_fired (w))
+    return g_error_new (XGB_ERROR, XGB_ERROR_TIMEOUT,
+                        _("The server did not complete the login within %u seconds. It may be overloaded, or something between here and the server swallows the connection."),
+                        MAX (1u, w->timeout_ms / 1000));
+
+  if (w->cert_failed)
+    {
+      g_autoptr(GString) msg = g_string_new (NULL);
+
+      if (w->cert == NULL)
+        {
+          g_autoptr(XgbTlsProbe) probe = xgb_tls_probe_run (w->params->host, w->params->port, w->domain,
+                                                            w->params->ca_file, PROBE_TIMEOUT_MS, NULL, NULL);
+
+          if (probe != NULL && probe->leaf != NULL)
+            w->cert = g_steal_pointer (&probe->leaf);
+        }
+
+      g_string_append_printf (msg, _("The server’s certificate is not trusted (%s)."),
+                              w->cert_error ? w->cert_error : _("verification failed"));
+      if (w->cert != NULL)
+        {
+          g_autofree char *details = xgb_cert_info_describe (w->cert);
+
+          g_string_append_printf (msg, "\n%s", details);
+        }
+      return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS, msg->str);
+    }
+
+  if (w->tls_missing)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS,
+                                _("The server does not offer TLS; this app never logs in without it."));
+  if (w->tls_failed)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS,
+                                _("The TLS handshake failed. The server may offer only TLS versions older than 1.2, which this app refuses."));
+  if (w->auth_failed)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_AUTH_FAILED,
+                                _("Authentication failed: the server did not accept this JID and password."));
+
+  if (stream_error != NULL)
+    {
+      const char *text = stream_error->text;
+      g_autofree char *valid = text ? g_utf8_make_valid (text, MIN ((gssize) strlen (text), 300)) : NULL;
+
+      if (stream_error->type == XMPP_SE_HOST_UNKNOWN)
+        return g_error_new (XGB_ERROR, XGB_ERROR_PROTOCOL,
+                            _("The server does not serve the domain “%s”."), w->domain);
+      return g_error_new (XGB_ERROR, XGB_ERROR_PROTOCOL,
+                          _("The server closed the stream with an error%s%s."),
+                          valid ? ": " : "", valid ? valid : "");
+    }
+
+  if (w->socket_failed || error != 0)
+    {
+      int code = error != 0 ? error : w->socket_error;
+
+      return g_error_new (XGB_ERROR, XGB_ERROR_HOST_UNREACHABLE,
+                          _("Cannot reach the server %s: %s."),
+                          w->params->host ? w->params->host : w->domain,
+                          code ? g_strerror (code) : _("the connection failed"));
+    }
+
+  return g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                              _("The server closed the connection."));
+}
+
+static void
+conn_cb (xmpp_conn_t         *conn,
+         xmpp_conn_event_t    status,
+         int                  error,
+         xmpp_stream_error_t *stream_error,
+         void                *userdata)
+{
+  Worker *w = userdata;
+  Event *e;
+
+  if (status == XMPP_CONN_CONNECT)
+    {
+      watchdog_disarm (w);
+      w->connected = TRUE;
+      xmpp_handler_add (conn, iq_cb, NULL, "iq", NULL, w);
+      xmpp_handler_add (conn, message_cb, NULL, "message", NULL, w);
+      worker_set_tick (w, TICK_CONNECTED_MS);
+
+      e = g_new0 (Event, 1);
+      e->kind = EVENT_CONNECTED;
+      e->jid = g_strdup (xmpp_conn_get_bound_jid (conn));
+      worker_emit (w, e);
+      return;
+    }
+
+  if (status == XMPP_CONN_RAW_CONNECT)
+    return;
+
+  /* DISCONNECT or FAIL: the socket is gone. */
+  worker_remove_fd_source (w);
+
+  e = g_new0 (Event, 1);
+  e->kind = EVENT_DISCONNECTED;
+  if (w->connected)
+    {
+      /* An admin's own logout starts a new generation, so whatever ends
+       * this one was not asked for. */
+      if (error != 0)
+        e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                _("The connection to the server was lost: %s."), g_strerror (error));
+      else if (stream_error != NULL)
+        e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                _("The server ended the session with a stream error%s%s."),
+                                stream_error->text ? ": " : "",
+                                stream_error->text ? stream_error->text : "");
+      else
+        e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                        _("The server closed the connection."));
+    }
+  else
+    e->error = worker_failure (w, error, stream_error);
+  w->connected = FALSE;
+  g_hash_table_remove_all (w->expected_from);
+  worker_emit (w, e);
+
+  /* libstrophe objects must not be freed inside their own callback. */
+  {
+    /* On this thread's context: g_idle_add() would run it on the
+     * global default context, i.e. the UI thread. */
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_callback (source, release_idle_cb, worker_ref (w), (GDestroyNotify) worker_unref);
+    g_source_set_static_name (source, "xgb-connection-release");
+    g_source_attach (source, w->ctx);
+    g_source_unref (source);
+  }
+}
+
+/* --- commands from the owner --------------------------------------- */
+
+typedef struct
+{
+  Worker         *w;
+  XgbLoginParams *params;
+  guint           generation;
+  guint           timeout_ms;
+  char           *id;
+  char           *to;
+  char           *text;
+} Command;
+
+static Command *
+command_new (Worker *w)
+{
+  Command *c = g_new0 (Command, 1);
+
+  c->w = worker_ref (w);
+  return c;
+}
+
+static void
+command_free (gpointer data)
+{
+  Command *c = data;
+
+  worker_unref (c->w);
+  g_clear_pointer (&c->params, xgb_login_params_free);
+  g_free (c->id);
+  g_free (c->to);
+  if (c->text != NULL)
+    {
+      /* May contain data the admin would not want lingering. */
+      memset (c->text, 0, strlen (c->text));
+      g_free (c->text);
+    }
+  g_free (c);
+}
+
+static gboolean
+cmd_connect (gpointer data)
+{
+  Command *c = data;
+  Worker *w = c->w;
+  g_autoptr(XgbJid) jid = NULL;
+  const char *altdomain;
+  unsigned short port;
+  int rc;
+
+  worker_release (w);
+
+  g_clear_pointer (&w->params, xgb_login_params_free);
+  w->params = g_steal_pointer (&c->params);
+  w->generation = c->generation;
+  w->timeout_ms = c->timeout_ms;
+  w->auth_failed = w->tls_failed = w->tls_missing = w->socket_failed = w->cert_failed = FALSE;
+  w->socket_error = 0;
+  g_clear_pointer (&w->cert_error, g_free);
+  g_clear_pointer (&w->cert, xgb_cert_info_free);
+
+  jid = xgb_jid_parse (w->params->jid, NULL);
+  g_assert (jid != NULL);
+  g_free (w->bare_jid);
+  w->bare_jid = xgb_jid_to_bare (jid);
+  g_free (w->domain);
+  w->domain = g_strdup (xgb_jid_get_domain (jid));
+
+  w->log.handler = log_cb;
+  w->log.userdata = w;
+  w->xctx = xmpp_ctx_new (NULL, &w->log);
+  w->xconn = xmpp_conn_new (w->xctx);
+  xmpp_conn_set_flags (w->xconn, XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_DISABLE_SM);
+  xmpp_conn_set_jid (w->xconn, w->params->jid);
+  if (w->params->password != NULL)
+    xmpp_conn_set_pass (w->xconn, w->params->password);
+  if (w->params->ca_file != NULL)
+    xmpp_conn_set_cafile (w->xconn, w->params->ca_file);
+  xmpp_conn_set_certfail_handler (w->xconn, certfail_cb);
+  xmpp_conn_set_sockopt_callback (w->xconn, sockopt_cb);
+  xmpp_conn_set_password_callback (w->xconn, password_cb, w);
+
+  /* The deadline covers the DNS look-up too. */
+  watchdog_arm (w, c->timeout_ms);
+
+  altdomain = w->params->host;
+  if (altdomain == NULL && w->params->port != 0)
+    altdomain = w->domain;
+  port = (unsigned short) w->params->port;
+
+  rc = xmpp_connect_client (w->xconn, altdomain, port, conn_cb, w);
+  if (rc != XMPP_EOK)
+    {
+      Event *e = g_new0 (Event, 1);
+
+      e->kind = EVENT_DISCONNECTED;
+      if (watchdog_fired (w))
+        e->error = worker_failure (w, 0, NULL);
+      else
+        e->error = g_error_new (XGB_ERROR, XGB_ERROR_HOST_UNREACHABLE,
+                                _("Cannot find or reach the server %s. Check the host name, or give the host and port under Server Options."),
+                                altdomain ? altdomain : w->domain);
+      worker_emit (w, e);
+      worker_release (w);
+      return G_SOURCE_REMOVE;
+    }
+
+  worker_set_tick (w, TICK_CONNECTING_MS);
+  worker_drain (w);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cmd_send (gpointer data)
+{
+  Command *c = data;
+  Worker *w = c->w;
+  xmpp_stanza_t *stanza;
+
+  if (w->xconn == NULL || !w->connected || c->generation != w->generation)
+    {
+      Event *e = g_new0 (Event, 1);
+
+      e->kind = EVENT_IQ_SEND_FAILED;
+      e->id = g_strdup (c->id);
+      e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_NOT_CONNECTED,
+                                      _("Not connected to the server."));
+      worker_emit (w, e);
+      return G_SOURCE_REMOVE;
+    }
+
+  stanza = xmpp_stanza_new_from_string (w->xctx, c->text);
+  if (stanza == NULL)
+    {
+      Event *e = g_new0 (Event, 1);
+
+      e->kind = EVENT_IQ_SEND_FAILED;
+      e->id = g_strdup (c->id);
+      e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                                      _("The request is not well-formed XML; nothing was sent."));
+      worker_emit (w, e);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_hash_table_insert (w->expected_from, g_strdup (c->id), g_strdup (c->to ? c->to : ""));
+  xmpp_send (w->xconn, stanza);
+  xmpp_stanza_release (stanza);
+  worker_drain (w);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cmd_forget (gpointer data)
+{
+  Command *c = data;
+
+  g_hash_table_remove (c->w->expected_from, c->id);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cmd_disconnect (gpointer data)
+{
+  Command *c = data;
+  Worker *w = c->w;
+
+  if (w->xconn == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* Events of this generation are of no interest any more. */
+  w->generation = c->generation;
+  if (w->connected)
+    {
+      xmpp_disconnect (w->xconn);
+      worker_drain (w);
+    }
+  if (w->xconn != NULL && !xmpp_conn_is_disconnected (w->xconn))
+    {
+      /* Still connecting, or the server does not close: cut it. */
+      int fd = w->fd;
+
+      if (fd >= 0)
+        shutdown (fd, SHUT_RDWR);
+      worker_drain (w);
+    }
+  if (w->xconn != NULL && xmpp_conn_is_disconnected (w->xconn))
+    worker_release (w);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cmd_stop (gpointer data)
+{
+  Command *c = data;
+
+  cmd_disconnect (data);
+  worker_release (c->w);
+  g_main_loop_quit (c->w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *w = data;
+
+  g_main_context_push_thread_default (w->ctx);
+  g_private_set (&current_worker, w);
+
+  g_main_loop_run (w->loop);
+
+  worker_release (w);
+  /* Drop what is still queued (commands hold references). */
+  while (g_main_context_iteration (w->ctx, FALSE))
+    ;
+  g_private_set (&current_worker, NULL);
+  g_main_context_pop_thread_default (w->ctx);
+  worker_unref (w);
+
+  return NULL;
+}
+
+static Worker *
+worker_new (GObject      *owner,
+            GMainContext *owner_ctx)
+{
+  Worker *w = g_new0 (Worker, 1);
+
+  g_atomic_ref_count_init (&w->ref_count);
+  w->ctx = g_main_context_new ();
+  w->loop = g_main_loop_new (w->ctx, FALSE);
+  w->owner_ctx = g_main_context_ref (owner_ctx);
+  g_weak_ref_init (&w->owner, owner);
+  w->expected_from = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w->fd = -1;
+  g_mutex_init (&w->wd_lock);
+  g_cond_init (&w->wd_cond);
+
+  /* The thread holds its own reference until it ends. */
+  g_thread_unref (g_thread_new ("xgb-connection", worker_main, worker_ref (w)));
+
+  return w;
+}
+
+/* ------------------------------------------------------------------ */
+/* The owner side                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  XgbConnection *self;    /* not a reference: requests die with it */
+  char          *id;
+  GTask         *task;
+  GSource       *timeout;
+  GSource       *cancel;
+} Request;
+
+struct _XgbConnection
+{
+  GObject             parent_instance;
+
+  GMainContext       *owner_ctx;
+  Worker             *worker;
+  XgbLoginParams     *params;
+
+  XgbConnectionState  state;
+  GError             *error;
+  char               *jid;
+  char               *domain;
+  guint               generation;
+  guint               connect_timeout_ms;
+  guint               iq_timeout_ms;
+
+  GTask              *connect_task;
+  gulong              connect_cancel_id;
+  GHashTable         *requests;   /* id -> Request */
+  guint64             serial;
+  char                id_prefix[12];
+};
+
+G_DEFINE_FINAL_TYPE (XgbConnection, xgb_connection, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_JID,
+  N_PROPS
+};
+
+enum {
+  MESSAGE_RECEIVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+request_free (gpointer data)
+{
+  Request *r = data;
+
+  if (r->timeout != NULL)
+    {
+      g_source_destroy (r->timeout);
+      g_source_unref (r->timeout);
+    }
+  if (r->cancel != NULL)
+    {
+      g_source_destroy (r->cancel);
+      g_source_unref (r->cancel);
+    }
+  g_clear_object (&r->task);
+  g_free (r->id);
+  g_free (r);
+}
+
+/* Completes and forgets a request; the worker forgets it too. */
+static void
+request_finish (XgbConnection *self,
+                const char    *id,
+                xmlDoc        *doc,
+                GError        *error,
+                gboolean       tell_worker)
+{
+  Request *r = g_hash_table_lookup (self->requests, id);
+  GTask *task;
+
+  if (r == NULL)
+    {
+      g_clear_pointer (&doc, xmlFreeDoc);
+      g_clear_error (&error);
+      return;
+    }
+
+  task = g_steal_pointer (&r->task);
+  if (tell_worker)
+    {
+      Command *c = command_new (self->worker);
+
+      c->id = g_strdup (id);
+      worker_post (self->worker, cmd_forget, c, command_free);
+    }
+  g_hash_table_remove (self->requests, id);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, doc, (GDestroyNotify) xmlFreeDoc);
+  g_object_unref (task);
+}
+
+static void
+fail_all_requests (XgbConnection *self,
+                   GQuark         domain,
+                   int            code,
+                   const char    *message)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->requests);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, g_strdup (key));
+
+  for (guint i = 0; i < ids->len; i++)
+    request_finish (self, ids->pdata[i], NULL,
+                    g_error_new_literal (domain, code, message), FALSE);
+}
+
+static void
+set_state (XgbConnection      *self,
+           XgbConnectionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+finish_connect (XgbConnection *self,
+                GError        *error)
+{
+  GTask *task = g_steal_pointer (&self->connect_task);
+
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (self->connect_cancel_id != 0)
+    {
+      g_cancellable_disconnect (g_task_get_cancellable (task), self->connect_cancel_id);
+      self->connect_cancel_id = 0;
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static gboolean
+owner_handle_event (gpointer data)
+{
+  Event *e = data;
+  g_autoptr(XgbConnection) self = g_weak_ref_get (&e->owner);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  switch (e->kind)
+    {
+    case EVENT_CONNECTED:
+      if (e->generation != self->generation)
+        break;
+      g_free (self->jid);
+      self->jid = g_steal_pointer (&e->jid);
+      g_clear_error (&self->error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JID]);
+      set_state (self, XGB_CONNECTION_STATE_CONNECTED);
+      finish_connect (self, NULL);
+      break;
+
+    case EVENT_DISCONNECTED:
+      if (e->generation != self->generation)
+        break;
+      fail_all_requests (self, XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                         _("The connection was lost while waiting for the answer; the server may or may not have applied this request."));
+      g_clear_error (&self->error);
+      if (e->error != NULL)
+        {
+          self->error = g_error_copy (e->error);
+          set_state (self, XGB_CONNECTION_STATE_FAILED);
+          finish_connect (self, g_steal_pointer (&e->error));
+        }
+      else
+        {
+          set_state (self, XGB_CONNECTION_STATE_DISCONNECTED);
+          finish_connect (self, g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                                     _("The server closed the connection.")));
+        }
+      break;
+
+    case EVENT_IQ_REPLY:
+      if (e->doc != NULL && g_strcmp0 ((const char *) xmlDocGetRootElement (e->doc)->name, "iq") == 0)
+        {
+          xmlNode *root = xmlDocGetRootElement (e->doc);
+          g_autofree char *type = xgb_xml_get_attr (root, "type");
+
+          if (g_strcmp0 (type, "error") == 0)
+            {
+              GError *error = NULL;
+
+              xgb_stanza_error_propagate (root, &error);
+              request_finish (self, e->id, NULL, error, FALSE);
+            }
+          else
+            request_finish (self, e->id, g_steal_pointer (&e->doc), NULL, FALSE);
+        }
+      else
+        request_finish (self, e->id, NULL,
+                        e->error ? g_steal_pointer (&e->error)
+                                 : g_error_new_literal (XGB_ERROR, XGB_ERROR_PROTOCOL,
+                                                        _("The server’s answer cannot be read.")),
+                        FALSE);
+      break;
+
+    case EVENT_IQ_SEND_FAILED:
+      request_finish (self, e->id, NULL, g_steal_pointer (&e->error), FALSE);
+      break;
+
+    case EVENT_MESSAGE:
+      if (e->generation == self->generation && e->doc != NULL)
+        g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, xmlDocGetRootElement (e->doc));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+xgb_connection_dispose (GObject *object)
+{
+  XgbConnection *self = XGB_CONNECTION (object);
+
+  if (self->worker != NULL)
+    {
+      Command *c = command_new (self->worker);
+
+      /* Unblock a handshake in progress; the thread then ends itself. */
+      g_mutex_lock (&self->worker->wd_lock);
+      if (self->state == XGB_CONNECTION_STATE_CONNECTING && self->worker->fd >= 0)
+        shutdown (self->worker->fd, SHUT_RDWR);
+      g_mutex_unlock (&self->worker->wd_lock);
+
+      c->generation = ++self->generation;
+      worker_post (self->worker, cmd_stop, c, command_free);
+      g_clear_pointer (&self->worker, worker_unref);
+    }
+
+  if (self->requests != NULL)
+    fail_all_requests (self, XGB_ERROR, XGB_ERROR_NOT_CONNECTED,
+                       _("The connection was closed."));
+  finish_connect (self, g_error_new_literal (XGB_ERROR, XGB_ERROR_NOT_CONNECTED,
+                                             _("The connection was closed.")));
+
+  G_OBJECT_CLASS (xgb_connection_parent_class)->dispose (object);
+}
+
+static void
+xgb_connection_finalize (GObject *object)
+{
+  XgbConnection *self = XGB_CONNECTION (object);
+
+  g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_clear_pointer (&self->params, xgb_login_params_free);
+  g_clear_error (&self->error);
+  g_free (self->jid);
+  g_free (self->domain);
+  g_main_context_unref (self->owner_ctx);
+
+  G_OBJECT_CLASS (xgb_connection_parent_class)->finalize (object);
+}
+
+static void
+xgb_connection_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  XgbConnection *self = XGB_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_JID:
+      g_value_set_string (value, self->jid);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xgb_connection_class_init (XgbConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = xgb_connection_dispose;
+  object_class->finalize = xgb_connection_finalize;
+  object_class->get_property = xgb_connection_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       XGB_TYPE_CONNECTION_STATE, XGB_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_JID] =
+    g_param_spec_string ("jid", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * XgbConnection::message-received:
+   * @message: (type gpointer): the `<message>` stanza's xmlNode, valid
+   *   during the emission only
+   */
+  signals[MESSAGE_RECEIVED] =
+    g_signal_new ("message-received",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+xgb_connection_init (XgbConnection *self)
+{
+  self->owner_ctx = g_main_context_ref_thread_default ();
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, request_free);
+  self->connect_timeout_ms = XGB_CONNECTION_CONNECT_TIMEOUT_MS;
+  self->iq_timeout_ms = XGB_CONNECTION_IQ_TIMEOUT_MS;
+  g_snprintf (self->id_prefix, sizeof self->id_prefix, "xgb%08x", g_random_int ());
+}
+
+static gboolean
+library_init (GError **error)
+{
+  static gsize once;
+
+  if (!xgb_tls_init (error))
+    return FALSE;
+
+  if (g_once_init_enter (&once))
+    {
+      /* A server that closes the socket must not kill the app: libstrophe
+       * and OpenSSL write with plain send()/write(). */
+      signal (SIGPIPE, SIG_IGN);
+      xmlInitParser ();
+      xmpp_initialize ();
+      g_once_init_leave (&once, 1);
+    }
+
+  return TRUE;
+}
+
+/**
+ * xgb_connection_new:
+ * @params: the login; must pass xgb_login_params_validate()
+ *
+ * The connection delivers its results on the thread-default main context
+ * of the thread that calls this.
+ */
+XgbConnection *
+xgb_connection_new (const XgbLoginParams *params)
+{
+  XgbConnection *self;
+  g_autoptr(XgbJid) jid = NULL;
+
+  g_return_val_if_fail (params != NULL, NULL);
+  g_return_val_if_fail (params->jid != NULL, NULL);
+
+  jid = xgb_jid_parse (params->jid, NULL);
+  g_return_val_if_fail (jid != NULL, NULL);
+
+  self = g_object_new (XGB_TYPE_CONNECTION, NULL);
+  self->params = xgb_login_params_copy (params);
+  self->domain = g_strdup (xgb_jid_get_domain (jid));
+
+  return self;
+}
+
+static gboolean
+disconnect_cb (gpointer data)
+{
+  xgb_connection_disconnect (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connect_cancelled_cb (GCancellable  *cancellable,
+                      XgbConnection *self)
+{
+  /* May run on any thread, and inside g_cancellable_cancel(), where
+   * g_cancellable_disconnect() would deadlock: always defer to the
+   * owner's loop. */
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, disconnect_cb, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "xgb-connect-cancelled");
+  g_source_attach (source, self->owner_ctx);
+  g_source_unref (source);
+}
+
+void
+xgb_connection_connect_async (XgbConnection       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Command *c;
+
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xgb_connection_connect_async);
+
+  if (!library_init (&error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!xgb_login_params_validate (self->params, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->connect_task != NULL || self->state == XGB_CONNECTION_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_FAILED,
+                               _("Already connected or connecting."));
+      return;
+    }
+
+  if (self->worker == NULL)
+    self->worker = worker_new (G_OBJECT (self), self->owner_ctx);
+
+  self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    self->connect_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (connect_cancelled_cb),
+                                                     self, NULL);
+  g_clear_error (&self->error);
+  set_state (self, XGB_CONNECTION_STATE_CONNECTING);
+
+  c = command_new (self->worker);
+  c->params = xgb_login_params_copy (self->params);
+  c->generation = ++self->generation;
+  c->timeout_ms = self->connect_timeout_ms;
+  worker_post (self->worker, cmd_connect, c, command_free);
+}
+
+gboolean
+xgb_connection_connect_finish (XgbConnection  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * xgb_connection_disconnect:
+ *
+ * Ends the session, or the login in progress.  Requests in flight fail
+ * with %G_IO_ERROR_CANCELLED: the admin asked for it.
+ */
+void
+xgb_connection_disconnect (XgbConnection *self)
+{
+  Command *c;
+
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+
+  if (self->state != XGB_CONNECTION_STATE_CONNECTED &&
+      self->state != XGB_CONNECTION_STATE_CONNECTING)
+    return;
+
+  c = command_new (self->worker);
+  /* A new generation: whatever the worker still reports of the old
+   * session is ignored. */
+  c->generation = ++self->generation;
+
+  /* A handshake blocks the worker; shut the socket down from here. */
+  g_mutex_lock (&self->worker->wd_lock);
+  if (self->state == XGB_CONNECTION_STATE_CONNECTING && self->worker->fd >= 0)
+    shutdown (self->worker->fd, SHUT_RDWR);
+  g_mutex_unlock (&self->worker->wd_lock);
+
+  worker_post (self->worker, cmd_disconnect, c, command_free);
+
+  fail_all_requests (self, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Logged out."));
+  set_state (self, XGB_CONNECTION_STATE_DISCONNECTED);
+  finish_connect (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             _("The login was cancelled.")));
+}
+
+static gboolean
+request_timeout_cb (gpointer data)
+{
+  Request *r = data;
+  XgbConnection *self = r->self;
+  g_autofree char *id = g_strdup (r->id);
+
+  g_clear_pointer (&r->timeout, g_source_unref);
+  request_finish (self, id, NULL,
+                  g_error_new (XGB_ERROR, XGB_ERROR_TIMEOUT,
+                               _("The server did not answer within %u seconds."),
+                               self->iq_timeout_ms / 1000),
+                  TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+request_cancelled_cb (GCancellable *cancellable,
+                      gpointer      data)
+{
+  Request *r = data;
+  XgbConnection *self = r->self;
+  g_autofree char *id = g_strdup (r->id);
+
+  g_clear_pointer (&r->cancel, g_source_unref);
+  request_finish (self, id, NULL,
+                  g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled.")),
+                  TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * xgb_connection_send_iq_async:
+ * @type: "get" or "set"
+ * @to: (nullable): the addressee; %NULL for the own account
+ * @payload: (nullable): the IQ's child element, well-formed XML
+ *
+ * Sends `<iq type to id>payload</iq>`; the result is the reply document
+ * (its root is the `<iq type='result'>`).  An `<iq type='error'>` reply
+ * fails in the %XGB_STANZA_ERROR domain.
+ */
+void
+xgb_connection_send_iq_async (XgbConnection       *self,
+                              const char          *type,
+                              const char          *to,
+                              const char          *payload,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *norm_to = NULL;
+  g_autofree char *head = NULL;
+  Request *r;
+  Command *c;
+
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+  g_return_if_fail (g_strcmp0 (type, "get") == 0 || g_strcmp0 (type, "set") == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xgb_connection_send_iq_async);
+
+  if (self->state != XGB_CONNECTION_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_NOT_CONNECTED,
+                               _("Not connected to the server."));
+      return;
+    }
+  if (to != NULL && (norm_to = normalize_jid (to)) == NULL)
+    {
+      g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid JID; nothing was sent."), to);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  r = g_new0 (Request, 1);
+  r->self = self;
+  r->id = g_strdup_printf ("%s-%" G_GUINT64_FORMAT, self->id_prefix, ++self->serial);
+  r->task = g_steal_pointer (&task);
+
+  r->timeout = g_timeout_source_new (self->iq_timeout_ms);
+  g_source_set_static_name (r->timeout, "xgb-iq-timeout");
+  g_source_set_callback (r->timeout, request_timeout_cb, r, NULL);
+  g_source_attach (r->timeout, self->owner_ctx);
+  if (cancellable != NULL)
+    {
+      r->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (r->cancel, (GSourceFunc) (void (*) (void)) request_cancelled_cb, r, NULL);
+      g_source_attach (r->cancel, self->owner_ctx);
+    }
+  g_hash_table_insert (self->requests, r->id, r);
+
+  if (norm_to != NULL)
+    head = g_markup_printf_escaped ("<iq type='%s' id='%s' to='%s'>", type, r->id, norm_to);
+  else
+    head = g_markup_printf_escaped ("<iq type='%s' id='%s'>", type, r->id);
+
+  c = command_new (self->worker);
+  c->id = g_strdup (r->id);
+  c->to = g_steal_pointer (&norm_to);
+  c->generation = self->generation;
+  c->text = g_strconcat (head, payload ? payload : "", "</iq>", NULL);
+  worker_post (self->worker, cmd_send, c, command_free);
+}
+
+xmlDoc *
+xgb_connection_send_iq_finish (XgbConnection  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+XgbConnectionState
+xgb_connection_get_state (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), XGB_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const GError *
+xgb_connection_get_error (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return self->error;
+}
+
+const char *
+xgb_connection_get_jid (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return self->jid;
+}
+
+const char *
+xgb_connection_get_domain (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return self->domain;
+}
+
+const XgbLoginParams *
+xgb_connection_get_params (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return self->params;
+}
+
+guint
+xgb_connection_get_n_pending (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), 0);
+  return g_hash_table_size (self->requests);
+}
+
+void
+xgb_connection_set_connect_timeout (XgbConnection *self,
+                                    guint          timeout_ms)
+{
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+  self->connect_timeout_ms = MAX (timeout_ms, 100);
+}
+
+void
+xgb_connection_set_iq_timeout (XgbConnection *self,
+                               guint          timeout_ms)
+{
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+  self->iq_timeout_ms = MAX (timeout_ms, 10);
+}

@@ -1,0 +1,69 @@
+/* xgb-connection.h - one XMPP session, libstrophe on its own thread
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libxml/tree.h>
+
+#include "xgb-login-params.h"
+#include "xgb-tls.h"
+
+G_BEGIN_DECLS
+
+/* style.md: the numbers of the connection */
+#define XGB_CONNECTION_CONNECT_TIMEOUT_MS 20000
+#define XGB_CONNECTION_IQ_TIMEOUT_MS      30000
+
+typedef enum
+{
+  XGB_CONNECTION_STATE_DISCONNECTED,
+  XGB_CONNECTION_STATE_CONNECTING,
+  XGB_CONNECTION_STATE_CONNECTED,
+  XGB_CONNECTION_STATE_FAILED,
+} XgbConnectionState;
+
+#define XGB_TYPE_CONNECTION_STATE (xgb_connection_state_get_type ())
+GType xgb_connection_state_get_type (void) G_GNUC_CONST;
+
+#define XGB_TYPE_CONNECTION (xgb_connection_get_type ())
+G_DECLARE_FINAL_TYPE (XgbConnection, xgb_connection, XGB, CONNECTION, GObject)
+
+XgbConnection      *xgb_connection_new                (const XgbLoginParams  *params);
+
+void                xgb_connection_connect_async      (XgbConnection         *self,
+                                                       GCancellable          *cancellable,
+                                                       GAsyncReadyCallback    callback,
+                                                       gpointer               user_data);
+gboolean            xgb_connection_connect_finish     (XgbConnection         *self,
+                                                       GAsyncResult          *result,
+                                                       GError               **error);
+void                xgb_connection_disconnect         (XgbConnection         *self);
+
+void                xgb_connection_send_iq_async      (XgbConnection         *self,
+                                                       const char            *type,
+                                                       const char            *to,
+                                                       const char            *payload,
+                                                       GCancellable          *cancellable,
+                                                       GAsyncReadyCallback    callback,
+                                                       gpointer               user_data);
+xmlDoc             *xgb_connection_send_iq_finish     (XgbConnection         *self,
+                                                       GAsyncResult          *result,
+                                                       GError               **error);
+
+XgbConnectionState  xgb_connection_get_state          (XgbConnection         *self);
+const GError       *xgb_connection_get_error          (XgbConnection         *self);
+const char         *xgb_connection_get_jid            (XgbConnection         *self);
+const char         *xgb_connection_get_domain         (XgbConnection         *self);
+const XgbLoginParams *xgb_connection_get_params       (XgbConnection         *self);
+guint               xgb_connection_get_n_pending      (XgbConnection         *self);
+
+void                xgb_connection_set_connect_timeout (XgbConnection        *self,
+                                                        guint                 timeout_ms);
+void                xgb_connection_set_iq_timeout     (XgbConnection         *self,
+                                                       guint                  timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+
+G_END_DECLS

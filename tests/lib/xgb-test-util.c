@@ -1,0 +1,156 @@
+/* xgb-test-util.c - helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "xgb-test-util.h"
+
+#define GAP_TICK_MS 10
+
+struct _XgbGapMeter
+{
+  GSource *source;
+  gint64   last;
+  gint64   max_gap;
+};
+
+static gboolean
+gap_tick_cb (gpointer data)
+{
+  XgbGapMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+
+  meter->max_gap = MAX (meter->max_gap, now - meter->last);
+  meter->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+XgbGapMeter *
+xgb_gap_meter_start (void)
+{
+  XgbGapMeter *meter = g_new0 (XgbGapMeter, 1);
+
+  meter->last = g_get_monotonic_time ();
+  meter->source = g_timeout_source_new (GAP_TICK_MS);
+  g_source_set_callback (meter->source, gap_tick_cb, meter, NULL);
+  g_source_attach (meter->source, g_main_context_get_thread_default ());
+  return meter;
+}
+
+/* Returns the longest gap in milliseconds, the last one included. */
+double
+xgb_gap_meter_stop (XgbGapMeter *meter)
+{
+  double ms;
+
+  gap_tick_cb (meter);
+  g_source_destroy (meter->source);
+  g_source_unref (meter->source);
+  ms = (double) meter->max_gap / 1000.0;
+  g_free (meter);
+  return ms;
+}
+
+void
+xgb_test_wait (gboolean *done,
+               double    timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!*done)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("nothing happened within %.1f s", timeout_s);
+      g_main_context_iteration (NULL, FALSE);
+      if (!*done)
+        g_usleep (500);
+    }
+}
+
+const char *
+xgb_test_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run this test under tests/servers/with-server.sh or with-fake.sh", name);
+  return value;
+}
+
+XgbLoginParams *
+xgb_test_params (const char *jid,
+                 const char *password,
+                 const char *port_var,
+                 const char *ca_var)
+{
+  XgbLoginParams *params = xgb_login_params_new ();
+
+  params->jid = g_strdup (jid);
+  xgb_login_params_set_password (params, password);
+  params->host = g_strdup ("127.0.0.1");
+  params->port = (guint) g_ascii_strtoull (xgb_test_env (port_var), NULL, 10);
+  if (ca_var != NULL)
+    params->ca_file = g_strdup (xgb_test_env (ca_var));
+  return params;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  xmlDoc   *doc;
+  GError   *error;
+} Sync;
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Sync *sync = data;
+
+  sync->ok = xgb_connection_connect_finish (XGB_CONNECTION (object), result, &sync->error);
+  sync->done = TRUE;
+}
+
+gboolean
+xgb_test_connect (XgbConnection  *connection,
+                  GError        **error)
+{
+  Sync sync = { 0 };
+
+  xgb_connection_connect_async (connection, NULL, connect_cb, &sync);
+  xgb_test_wait (&sync.done, 60);
+  if (sync.error != NULL)
+    g_propagate_error (error, sync.error);
+  return sync.ok;
+}
+
+static void
+iq_cb (GObject      *object,
+       GAsyncResult *result,
+       gpointer      data)
+{
+  Sync *sync = data;
+
+  sync->doc = xgb_connection_send_iq_finish (XGB_CONNECTION (object), result, &sync->error);
+  sync->done = TRUE;
+}
+
+xmlDoc *
+xgb_test_send_iq (XgbConnection  *connection,
+                  const char     *type,
+                  const char     *to,
+                  const char     *payload,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  Sync sync = { 0 };
+
+  xgb_connection_send_iq_async (connection, type, to, payload, cancellable, iq_cb, &sync);
+  xgb_test_wait (&sync.done, 60);
+  if (sync.error != NULL)
+    g_propagate_error (error, sync.error);
+  return sync.doc;
+}

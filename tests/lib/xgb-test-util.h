@@ -1,0 +1,42 @@
+/* xgb-test-util.h - helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xgb-connection.h"
+
+G_BEGIN_DECLS
+
+/* Measures the longest gap between two iterations of the thread-default
+ * main loop: a blocked loop shows up as a gap of seconds. */
+typedef struct _XgbGapMeter XgbGapMeter;
+
+XgbGapMeter    *xgb_gap_meter_start     (void);
+double          xgb_gap_meter_stop      (XgbGapMeter  *meter);
+
+/* Iterates the main loop until *done is TRUE; fails the test after
+ * @timeout_s seconds. */
+void            xgb_test_wait           (gboolean     *done,
+                                         double        timeout_s);
+
+const char     *xgb_test_env            (const char   *name);
+
+XgbLoginParams *xgb_test_params         (const char   *jid,
+                                         const char   *password,
+                                         const char   *port_var,
+                                         const char   *ca_var);
+
+/* Synchronous wrappers, iterating the main loop (for tests only). */
+gboolean        xgb_test_connect        (XgbConnection *connection,
+                                         GError      **error);
+xmlDoc         *xgb_test_send_iq        (XgbConnection *connection,
+                                         const char   *type,
+                                         const char   *to,
+                                         const char   *payload,
+                                         GCancellable *cancellable,
+                                         GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,583 @@
+#!/usr/bin/env python3
+"""fake-xmpp.py -- a tiny scripted XMPP server for fault-injection tests.
+
+It stands in for a real server ONLY for faults real servers don't produce.
+
+  fake-xmpp.py --mode MODE --port-file FILE [--cert CRT --key KEY]
+               [--domain xgb.test] [--tls-min 1.1 --tls-max 1.1]
+
+Binds 127.0.0.1 on a free port, writes the port number to FILE (atomically,
+via FILE.tmp + rename) and serves connections, one thread each, until killed.
+Logs one line per event to stderr (never passwords).
+
+Modes:
+  silent               accept TCP, read and discard, never send anything.
+  stall-after-proceed  stream header + required STARTTLS feature; answer
+                       <starttls/> with <proceed/>, then send nothing ever
+                       again (no TLS; keep reading and discarding).
+  tls                  full fake login: STARTTLS, SASL PLAIN (password
+                       'secret' for any user), bind (no session, no SM), then
+                       scripted answers to <iq type='get'|'set'> by 'to':
+                         silent.DOMAIN         never answered
+                         wrongfrom.DOMAIN      result from evil.DOMAIN only
+                         spoofthenreal.DOMAIN  spoofed result, 200 ms later
+                                               the real one
+                         error.DOMAIN          <iq type='error'> (cancel,
+                                               feature-not-implemented, ...)
+                         drop.DOMAIN           TCP connection dropped
+                         anything else         empty result (from = to)
+"""
+
+import argparse
+import base64
+import binascii
+import itertools
+import os
+import re
+import select
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+import warnings
+import xml.etree.ElementTree as ET
+
+NS_CLIENT = 'jabber:client'
+NS_STREAM = 'http://etherx.jabber.org/streams'
+NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls'
+NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl'
+NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind'
+NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas'
+
+MAX_BUFFER = 1 << 20          # a client sending more unparsed data is dropped
+HANDSHAKE_TIMEOUT = 15.0
+
+_log_lock = threading.Lock()
+
+
+def log(msg):
+    line = '%s fake-xmpp[%d]: %s\n' % (time.strftime('%H:%M:%S'), os.getpid(),
+                                        msg)
+    with _log_lock:
+        try:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def esc(s):
+    """Escape a string for use in an XML attribute ('...') or text."""
+    return (s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+             .replace("'", '&apos;').replace('"', '&quot;'))
+
+
+def local(tag):
+    return tag.rsplit('}', 1)[-1]
+
+
+# ---------------------------------------------------------------------------
+# Stream tokenizer
+
+# a start/end/empty tag; quoted attribute values may contain '>'
+_TAG_RE = re.compile(rb'<[^\'"<>]*(?:(?:"[^"]*"|\'[^\']*\')[^\'"<>]*)*>')
+_NAME_RE = re.compile(rb'</?\s*([^\s/>]+)')
+
+
+class StreamParser:
+    """Splits an XMPP byte stream into events:
+       ('start', tag_bytes)   the <stream:stream ...> header
+       ('end', None)          </stream:stream>
+       ('elem', bytes)        a complete top-level element (a stanza)
+       ('error', reason)      unrecoverable garbage
+    """
+
+    def __init__(self):
+        self.buf = b''
+        self.pos = 0          # scan position in buf
+        self.depth = 0        # element depth below the stream header
+        self.start = 0        # start of the current top-level element
+
+    def feed(self, data):
+        self.buf += data
+
+    def pending_bytes(self):
+        return len(self.buf)
+
+    def _compact(self):
+        if self.depth == 0:
+            cut = self.pos
+        else:
+            cut = self.start
+        if cut:
+            self.buf = self.buf[cut:]
+            self.pos -= cut
+            self.start = max(0, self.start - cut)
+
+    def next_event(self):
+        try:
+            return self._next_event()
+        finally:
+            self._compact()
+
+    def _next_event(self):
+        buf = self.buf
+        while True:
+            lt = buf.find(b'<', self.pos)
+            if lt < 0:
+                self.pos = len(buf)   # text: dropped at depth 0, kept inside
+                return self._check_size()
+            if self.depth == 0:
+                self.pos = lt         # drop whitespace/garbage between stanzas
+            rest = buf[lt:lt + 9]
+            if len(rest) < 2:
+                self.pos = lt
+                return self._check_size()
+            if rest.startswith(b'<?'):
+                end = buf.find(b'?>', lt + 2)
+                if end < 0:
+                    self.pos = lt
+                    return self._check_size()
+                self.pos = end + 2
+                continue
+            if rest.startswith(b'<!'):
+                for opener, closer in ((b'<!--', b'-->'),
+                                       (b'<![CDATA[', b']]>')):
+                    if rest.startswith(opener):
+                        break
+                    if opener.startswith(rest):      # too short to know yet
+                        self.pos = lt
+                        return self._check_size()
+                else:
+                    opener, closer = b'<!', b'>'
+                end = buf.find(closer, lt + len(opener))
+                if end < 0:
+                    self.pos = lt
+                    return self._check_size()
+                self.pos = end + len(closer)
+                continue
+            m = _TAG_RE.match(buf, lt)
+            if not m:
+                # incomplete tag (or garbage: caught by the size limit)
+                if buf.find(b'<', lt + 1) >= 0 and \
+                        buf.find(b'>', lt) > buf.find(b'<', lt + 1) and \
+                        b'"' not in buf[lt:] and b"'" not in buf[lt:]:
+                    self.pos = lt + 1
+                    return ('error', 'malformed tag')
+                self.pos = lt
+                return self._check_size()
+            tag = m.group(0)
+            end = m.end()
+            self.pos = end
+            nm = _NAME_RE.match(tag)
+            name = nm.group(1) if nm else b''
+            if tag.startswith(b'</'):
+                if self.depth == 0:
+                    return ('end', None)
+                self.depth -= 1
+                if self.depth == 0:
+                    return ('elem', buf[self.start:end])
+                continue
+            if tag.endswith(b'/>'):
+                if self.depth == 0:
+                    if name.rsplit(b':', 1)[-1] == b'stream':
+                        return ('start', tag)
+                    return ('elem', tag)
+                continue
+            if self.depth == 0:
+                if name.rsplit(b':', 1)[-1] == b'stream':
+                    return ('start', tag)
+                self.start = lt
+            self.depth += 1
+
+    def _check_size(self):
+        if len(self.buf) > MAX_BUFFER:
+            return ('error', 'too much unparsed data')
+        return None
+
+
+_WRAP_OPEN = ("<w xmlns='%s' xmlns:stream='%s'>" % (NS_CLIENT, NS_STREAM)).encode()
+
+
+def parse_element(frag):
+    """Parse one top-level element; None if it is not well-formed."""
+    try:
+        root = ET.fromstring(_WRAP_OPEN + frag + b'</w>')
+    except (ET.ParseError, ValueError):
+        return None
+    if len(root) != 1:
+        return None
+    return root[0]
+
+
+def jid_domain(jid):
+    d = jid.split('/', 1)[0]
+    if '@' in d:
+        d = d.split('@', 1)[1]
+    return d.lower()
+
+
+# ---------------------------------------------------------------------------
+# Connections
+
+class Dropped(Exception):
+    pass
+
+
+class Session:
+    ids = itertools.count(1)
+
+    def __init__(self, srv, sock, addr):
+        self.srv = srv
+        self.sock = sock
+        self.addr = addr
+        self.n = next(Session.ids)
+        self.parser = StreamParser()
+        self.timers = []            # [(due_monotonic, seq, callable)]
+        self.timer_seq = itertools.count()
+        self.closed = False
+        self.stage = 'plain'        # plain -> tls -> authed -> bound
+        self.user = None
+        self.resource = None
+        self.stall = False
+
+    # -- helpers -----------------------------------------------------------
+    def log(self, msg):
+        log('conn %d: %s' % (self.n, msg))
+
+    def send(self, data):
+        if self.closed:
+            return
+        self.sock.sendall(data.encode('utf-8'))
+
+    def later(self, delay, fn):
+        self.timers.append((time.monotonic() + delay, next(self.timer_seq), fn))
+        self.timers.sort()
+
+    def close(self, how='closed'):
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.log(how)
+
+    def stream_header(self):
+        return ("<?xml version='1.0'?><stream:stream xmlns='%s' "
+                "xmlns:stream='%s' id='fake-%d-%x' from='%s' version='1.0'>"
+                % (NS_CLIENT, NS_STREAM, self.n, int(time.time() * 1000),
+                   esc(self.srv.domain)))
+
+    # -- main loop ---------------------------------------------------------
+    def run(self):
+        self.log('accepted from %s:%d (mode %s)' % (self.addr[0], self.addr[1],
+                                                    self.srv.mode))
+        try:
+            self.loop()
+        except Dropped:
+            pass
+        except (OSError, ssl.SSLError) as e:
+            self.log('connection error: %s' % (e,))
+        except Exception as e:      # never let client garbage kill the server
+            self.log('internal error: %r' % (e,))
+        finally:
+            self.close()
+
+    def loop(self):
+        while not self.closed:
+            now = time.monotonic()
+            while self.timers and self.timers[0][0] <= now:
+                _, _, fn = self.timers.pop(0)
+                fn()
+                if self.closed:
+                    return
+            timeout = None
+            if self.timers:
+                timeout = max(0.0, self.timers[0][0] - time.monotonic())
+            pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()
+            if not pending:
+                r, _, _ = select.select([self.sock], [], [], timeout)
+                if not r:
+                    continue
+            try:
+                data = self.sock.recv(65536)
+            except (ssl.SSLWantReadError, BlockingIOError, InterruptedError):
+                continue
+            except ssl.SSLZeroReturnError:
+                data = b''
+            if not data:
+                self.close('client disconnected')
+                return
+            if self.srv.mode == 'silent' or self.stall:
+                continue
+            self.parser.feed(data)
+            while not self.closed:
+                ev = self.parser.next_event()
+                if ev is None:
+                    break
+                self.handle(ev)
+
+    # -- protocol ----------------------------------------------------------
+    def handle(self, ev):
+        kind, val = ev
+        if kind == 'error':
+            self.log('garbage from client (%s); closing' % val)
+            self.close()
+            return
+        if kind == 'end':
+            self.log('client closed the stream; closing ours')
+            self.send('</stream:stream>')
+            self.close()
+            return
+        if kind == 'start':
+            self.on_stream_start(val)
+            return
+        el = parse_element(val)
+        if el is None:
+            self.log('ignoring unparsable element (%d bytes)' % len(val))
+            return
+        self.on_element(el)
+
+    def on_stream_start(self, tag):
+        m = re.search(rb'''\sto\s*=\s*(?:"([^"]*)"|'([^']*)')''', tag)
+        to = (m.group(1) or m.group(2) or b'').decode('utf-8', 'replace') if m else ''
+        self.log('stream header from client (to=%r, stage %s)' % (to, self.stage))
+        if self.stage == 'plain':
+            feats = ("<starttls xmlns='%s'><required/></starttls>" % NS_TLS)
+        elif self.stage == 'tls':
+            feats = ("<mechanisms xmlns='%s'><mechanism>PLAIN</mechanism>"
+                     "</mechanisms>" % NS_SASL)
+        else:
+            feats = "<bind xmlns='%s'/>" % NS_BIND
+        self.send(self.stream_header() +
+                  '<stream:features>%s</stream:features>' % feats)
+        self.log('sent stream header + features (%s)' % {
+            'plain': 'starttls', 'tls': 'sasl PLAIN'}.get(self.stage, 'bind'))
+
+    def on_element(self, el):
+        name = local(el.tag)
+        if name == 'starttls' and self.stage == 'plain':
+            self.on_starttls()
+        elif name == 'auth' and self.stage == 'tls':
+            self.on_auth(el)
+        elif name == 'iq':
+            self.on_iq(el)
+        else:
+            self.log('ignoring <%s type=%r> in stage %s'
+                     % (name, el.get('type'), self.stage))
+
+    def on_starttls(self):
+        self.send("<proceed xmlns='%s'/>" % NS_TLS)
+        if self.srv.mode == 'stall-after-proceed':
+            self.log('got <starttls/>, sent <proceed/>; now stalling forever')
+            self.stall = True
+            return
+        self.log('got <starttls/>, sent <proceed/>; TLS handshake')
+        if self.parser.pending_bytes():
+            self.log('discarding %d plaintext bytes after <starttls/>'
+                     % self.parser.pending_bytes())
+        self.parser = StreamParser()
+        raw = self.sock
+        raw.settimeout(HANDSHAKE_TIMEOUT)
+        try:
+            tls = self.srv.ssl_ctx.wrap_socket(raw, server_side=True,
+                                               do_handshake_on_connect=False)
+            self.sock = tls
+            tls.do_handshake()
+        except (OSError, ssl.SSLError) as e:
+            self.close('TLS handshake failed: %s' % (e,))
+            raise Dropped()
+        tls.settimeout(None)
+        self.stage = 'tls'
+        self.log('TLS established: %s %s' % (tls.version(),
+                                             (tls.cipher() or ('?',))[0]))
+
+    def on_auth(self, el):
+        mech = el.get('mechanism', '')
+        if mech != 'PLAIN':
+            self.log('auth with unsupported mechanism %r: failure' % mech)
+            self.send("<failure xmlns='%s'><invalid-mechanism/></failure>"
+                      % NS_SASL)
+            return
+        text = (el.text or '').strip()
+        parts = None
+        try:
+            raw = b'' if text == '=' else base64.b64decode(text, validate=True)
+            parts = raw.split(b'\0')
+        except (binascii.Error, ValueError):
+            pass
+        if not parts or len(parts) != 3:
+            self.log('auth PLAIN: malformed payload: failure')
+            self.send("<failure xmlns='%s'><malformed-request/></failure>"
+                      % NS_SASL)
+            return
+        user = parts[1].decode('utf-8', 'replace')
+        if parts[2] == b'secret' and user:
+            self.user = user
+            self.stage = 'authed'
+            if self.parser.pending_bytes():
+                self.log('discarding %d bytes pipelined after <auth/>'
+                         % self.parser.pending_bytes())
+            self.parser = StreamParser()
+            self.send("<success xmlns='%s'/>" % NS_SASL)
+            self.log('auth PLAIN user %r: success' % user)
+        else:
+            self.send("<failure xmlns='%s'><not-authorized/></failure>"
+                      % NS_SASL)
+            self.log('auth PLAIN user %r: wrong password: failure' % user)
+
+    def on_iq(self, el):
+        typ = el.get('type', '')
+        iq_id = el.get('id')
+        to = el.get('to')
+        idattr = " id='%s'" % esc(iq_id) if iq_id is not None else ''
+        if typ not in ('get', 'set'):
+            self.log('ignoring iq type=%r id=%r from client' % (typ, iq_id))
+            return
+        if self.stage not in ('authed', 'bound'):
+            self.log('ignoring iq id=%r before authentication' % iq_id)
+            return
+        bind = el.find('{%s}bind' % NS_BIND)
+        if bind is not None and typ == 'set' and self.stage == 'authed':
+            res = bind.find('{%s}resource' % NS_BIND)
+            resource = (res.text or '').strip() if res is not None else ''
+            self.resource = resource or 'fake'
+            node = self.user if '@' in self.user else \
+                '%s@%s' % (self.user, self.srv.domain)
+            jid = '%s/%s' % (node, self.resource)
+            self.send("<iq type='result'%s><bind xmlns='%s'><jid>%s</jid>"
+                      "</bind></iq>" % (idattr, NS_BIND, esc(jid)))
+            self.stage = 'bound'
+            self.log('bound %s (iq id=%r)' % (jid, iq_id))
+            return
+        child = local(el[0].tag) if len(el) else '-'
+        dom = jid_domain(to) if to is not None else None
+        d = self.srv.domain.lower()
+        what = 'iq %s id=%r to=%r <%s/>' % (typ, iq_id, to, child)
+        fromattr = " from='%s'" % esc(to) if to is not None else ''
+        evil = " from='evil.%s'" % esc(self.srv.domain)
+        if dom == 'silent.' + d:
+            self.log('%s: never answering' % what)
+        elif dom == 'wrongfrom.' + d:
+            self.send("<iq type='result'%s%s/>" % (idattr, evil))
+            self.log('%s: answered with spoofed from=evil.%s only'
+                     % (what, self.srv.domain))
+        elif dom == 'spoofthenreal.' + d:
+            self.send("<iq type='result'%s%s/>" % (idattr, evil))
+            self.log('%s: answered with spoofed from=evil.%s, real answer in '
+                     '200 ms' % (what, self.srv.domain))
+
+            def real():
+                self.send("<iq type='result'%s%s><query xmlns='urn:test:ok'/>"
+                          "</iq>" % (idattr, fromattr))
+                self.log('iq id=%r: sent the real answer from %r' % (iq_id, to))
+            self.later(0.2, real)
+        elif dom == 'error.' + d:
+            self.send(
+                "<iq type='error'%s%s><error type='cancel'>"
+                "<feature-not-implemented xmlns='%s'/>"
+                "<unsupported xmlns='http://jabber.org/protocol/pubsub#errors'"
+                " feature='purge-nodes'/>"
+                "<text xmlns='%s'>Purging is off here</text></error></iq>"
+                % (idattr, fromattr, NS_STANZAS, NS_STANZAS))
+            self.log('%s: answered with error' % what)
+        elif dom == 'drop.' + d:
+            self.log('%s: dropping the TCP connection' % what)
+            self.close('dropped abruptly')
+            raise Dropped()
+        else:
+            self.send("<iq type='result'%s%s/>" % (idattr, fromattr))
+            self.log('%s: answered with empty result' % what)
+
+
+# ---------------------------------------------------------------------------
+# Server
+
+class Server:
+    def __init__(self, args):
+        self.mode = args.mode
+        self.domain = args.domain
+        self.ssl_ctx = None
+        if self.mode == 'tls':
+            self.ssl_ctx = self.make_ctx(args)
+
+    @staticmethod
+    def make_ctx(args):
+        versions = {'1.1': ssl.TLSVersion.TLSv1_1,
+                    '1.2': ssl.TLSVersion.TLSv1_2,
+                    '1.3': ssl.TLSVersion.TLSv1_3}
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', DeprecationWarning)
+            if args.tls_min == '1.1':
+                ctx.set_ciphers('DEFAULT@SECLEVEL=0')
+            if args.tls_min:
+                ctx.minimum_version = versions[args.tls_min]
+            if args.tls_max:
+                ctx.maximum_version = versions[args.tls_max]
+        return ctx
+
+
+def main():
+    ap = argparse.ArgumentParser(description='scripted fake XMPP server')
+    ap.add_argument('--mode', required=True,
+                    choices=['silent', 'stall-after-proceed', 'tls'])
+    ap.add_argument('--port-file', required=True)
+    ap.add_argument('--cert')
+    ap.add_argument('--key')
+    ap.add_argument('--domain', default='xgb.test')
+    ap.add_argument('--tls-min', choices=['1.1', '1.2', '1.3'])
+    ap.add_argument('--tls-max', choices=['1.1', '1.2', '1.3'])
+    args = ap.parse_args()
+    if args.mode == 'tls' and not (args.cert and args.key):
+        ap.error('--mode tls needs --cert and --key')
+
+    try:
+        srv = Server(args)
+    except (OSError, ssl.SSLError, ValueError) as e:
+        log('cannot set up TLS: %s' % (e,))
+        return 1
+
+    def on_signal(signum, _frame):
+        log('got signal %d, exiting' % signum)
+        os._exit(0)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(('127.0.0.1', 0))
+    lsock.listen(64)
+    port = lsock.getsockname()[1]
+    tmp = args.port_file + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write('%d\n' % port)
+    os.replace(tmp, args.port_file)
+    log('mode %s, domain %s, listening on 127.0.0.1:%d%s' % (
+        args.mode, args.domain, port,
+        ' (TLS %s..%s)' % (args.tls_min or 'default', args.tls_max or 'default')
+        if args.mode == 'tls' else ''))
+
+    while True:
+        try:
+            conn, addr = lsock.accept()
+        except OSError as e:
+            log('accept failed: %s' % (e,))
+            time.sleep(0.1)
+            continue
+        s = Session(srv, conn, addr)
+        threading.Thread(target=s.run, name='conn-%d' % s.n,
+                         daemon=True).start()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
