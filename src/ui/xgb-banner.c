@@ -132,14 +132,14 @@ xgb_banner_show (XgbBanner     *self,
 
   if (kind == XGB_BANNER_ERROR)
     {
-      gtk_widget_add_css_class (self->box, "error");
-      gtk_widget_remove_css_class (self->box, "info");
+      gtk_widget_add_css_class (self->box, "xgb-error");
+      gtk_widget_remove_css_class (self->box, "xgb-info");
       gtk_image_set_from_icon_name (self->icon, "dialog-error-symbolic");
     }
   else
     {
-      gtk_widget_add_css_class (self->box, "info");
-      gtk_widget_remove_css_class (self->box, "error");
+      gtk_widget_add_css_class (self->box, "xgb-info");
+      gtk_widget_remove_css_class (self->box, "xgb-error");
       gtk_image_set_from_icon_name (self->icon, "dialog-information-symbolic");
     }
 

@@ -25,6 +25,7 @@ struct _XgbLoginView
   GtkEntry         *jid_entry;
   GtkLabel         *jid_error;
   GtkPasswordEntry *password_entry;
+  GtkLabel         *password_error;
   GtkExpander      *server_expander;
   GtkEntry         *host_entry;
   GtkEntry         *port_entry;
@@ -34,7 +35,9 @@ struct _XgbLoginView
   GtkEntry         *broker_entry;
   GtkLabel         *broker_error;
   GtkButton        *connect_button;
+  GtkButton        *cancel_button;
   GtkSpinner       *spinner;
+  GtkLabel         *status_label;
   GtkWidget        *form;
 
   guint             busy : 1;
@@ -50,6 +53,7 @@ enum {
 
 enum {
   CONNECT_REQUESTED,
+  CANCEL_REQUESTED,
   N_SIGNALS
 };
 
@@ -136,6 +140,16 @@ validate (XgbLoginView *self)
     set_field_error (GTK_WIDGET (self->jid_entry), self->jid_error, NULL);
   g_clear_error (&error);
 
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->password_entry)) == '\0')
+    {
+      set_field_error (GTK_WIDGET (self->password_entry), self->password_error,
+                       _("Enter the password of this account."));
+      if (first_invalid == NULL)
+        first_invalid = GTK_WIDGET (self->password_entry);
+    }
+  else
+    set_field_error (GTK_WIDGET (self->password_entry), self->password_error, NULL);
+
   parse_port (port_text, &port_message);
   set_field_error (GTK_WIDGET (self->port_entry), self->port_error, port_message);
   if (port_message != NULL && first_invalid == NULL)
@@ -179,6 +193,12 @@ static void
 connect_clicked_cb (XgbLoginView *self)
 {
   xgb_login_view_submit (self);
+}
+
+static void
+cancel_clicked_cb (XgbLoginView *self)
+{
+  g_signal_emit (self, signals[CANCEL_REQUESTED], 0);
 }
 
 /* Enter in any field presses Connect. */
@@ -251,10 +271,23 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, XGB_TYPE_LOGIN_PARAMS | G_SIGNAL_TYPE_STATIC_SCOPE);
 
+  /**
+   * XgbLoginView::cancel-requested:
+   *
+   * The admin pressed Cancel while a login was under way.
+   */
+  signals[CANCEL_REQUESTED] =
+    g_signal_new ("cancel-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-login-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, jid_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, jid_error);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, password_error);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, server_expander);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, host_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, port_entry);
@@ -264,9 +297,12 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_error);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, status_label);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, form);
   gtk_widget_class_bind_template_callback (widget_class, connect_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbloginview");
@@ -377,22 +413,31 @@ xgb_login_view_submit (XgbLoginView *self)
 
 /**
  * xgb_login_view_set_busy:
+ * @status: (nullable): what is going on, e.g. "Connecting…"
  *
- * While a login is under way the form is read-only and shows a spinner.
+ * While a login is under way the form is read-only, shows a spinner and
+ * the status, and Connect becomes Cancel.
  */
 void
 xgb_login_view_set_busy (XgbLoginView *self,
-                         gboolean      busy)
+                         gboolean      busy,
+                         const char   *status)
 {
   g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
 
   busy = !!busy;
+  gtk_label_set_text (self->status_label, busy && status ? status : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), busy && status != NULL);
   if (self->busy == busy)
     return;
 
   self->busy = busy;
+  /* Move the focus first: a text field that turns insensitive while
+   * focused never gets its focus-out and complains. */
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->connect_button), !busy);
+  gtk_widget_grab_focus (busy ? GTK_WIDGET (self->cancel_button) : GTK_WIDGET (self->jid_entry));
   gtk_widget_set_sensitive (self->form, !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button), !busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);

@@ -19,7 +19,8 @@ void             xgb_login_view_set_params   (XgbLoginView          *self,
 XgbLoginParams  *xgb_login_view_get_params   (XgbLoginView          *self);
 gboolean         xgb_login_view_submit       (XgbLoginView          *self);
 void             xgb_login_view_set_busy     (XgbLoginView          *self,
-                                              gboolean               busy);
+                                              gboolean               busy,
+                                              const char            *status);
 gboolean         xgb_login_view_get_busy     (XgbLoginView          *self);
 
 G_END_DECLS

@@ -8,6 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "xgb-connection.h"
+#include "xgb-disco.h"
+#include "xgb-session-view.h"
 #include "xgb-window.h"
 
 struct _XgbWindow
@@ -17,6 +20,15 @@ struct _XgbWindow
   GtkStack             *stack;
   XgbBanner            *banner;
   XgbLoginView         *login_view;
+  XgbSessionView       *session_view;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkWidget            *logout_button;
+
+  XgbConnection        *connection;
+  /* The login under way; Cancel cancels it. */
+  GCancellable         *login_cancellable;
+  char                 *broker;
 
   GSettings            *settings;
   /* Cancelled when the window closes: no reply may touch a dead window. */
@@ -26,13 +38,201 @@ struct _XgbWindow
 G_DEFINE_FINAL_TYPE (XgbWindow, xgb_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void
+update_subtitle (XgbWindow *self)
+{
+  g_autofree char *text = NULL;
+  const char *state = NULL;
+
+  if (self->connection == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), FALSE);
+      return;
+    }
+
+  switch (xgb_connection_get_state (self->connection))
+    {
+    case XGB_CONNECTION_STATE_CONNECTING:
+      state = _("Connecting…");
+      break;
+    case XGB_CONNECTION_STATE_CONNECTED:
+      state = _("Connected");
+      break;
+    case XGB_CONNECTION_STATE_FAILED:
+      state = _("Connection failed");
+      break;
+    case XGB_CONNECTION_STATE_DISCONNECTED:
+    default:
+      state = _("Disconnected");
+      break;
+    }
+
+  if (self->broker != NULL)
+    /* Translators: account · Broker JID · connection state */
+    text = g_strdup_printf (_("%s · %s · %s"), xgb_connection_get_params (self->connection)->jid,
+                            self->broker, state);
+  else
+    text = g_strdup_printf (_("%s · %s"), xgb_connection_get_params (self->connection)->jid, state);
+
+  gtk_label_set_text (self->subtitle_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
+}
+
+static void
+show_login (XgbWindow *self)
+{
+  xgb_login_view_set_busy (self->login_view, FALSE, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "login");
+  gtk_widget_set_visible (self->logout_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
+}
+
+static void
+end_session (XgbWindow *self)
+{
+  if (self->login_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->login_cancellable);
+      g_clear_object (&self->login_cancellable);
+    }
+  if (self->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      xgb_connection_disconnect (self->connection);
+      g_clear_object (&self->connection);
+    }
+  g_clear_pointer (&self->broker, g_free);
+  update_subtitle (self);
+}
+
+static void
+connection_state_cb (XgbWindow  *self,
+                     GParamSpec *pspec,
+                     XgbConnection *connection)
+{
+  update_subtitle (self);
+
+  /* Lost after login: say so and go back to the login (reconnecting
+   * comes with saved accounts). */
+  if (xgb_connection_get_state (connection) == XGB_CONNECTION_STATE_FAILED &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "session") == 0)
+    {
+      const GError *error = xgb_connection_get_error (connection);
+      g_autofree char *msg = g_strdup_printf (_("The connection to the server was lost: %s"),
+                                              error ? error->message : _("unknown reason"));
+
+      xgb_banner_show (self->banner, XGB_BANNER_ERROR, msg);
+      end_session (self);
+      show_login (self);
+    }
+}
+
+static void
+broker_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = xgb_find_broker_finish (XGB_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->connection != XGB_CONNECTION (object))
+    return;
+
+  g_clear_object (&self->login_cancellable);
+
+  if (info == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Logged in, but the Broker could not be used: %s"),
+                                              error->message);
+
+      xgb_banner_show (self->banner, XGB_BANNER_ERROR, msg);
+      end_session (self);
+      show_login (self);
+      return;
+    }
+
+  self->broker = g_strdup (info->jid);
+  xgb_session_view_set_broker (self->session_view, xgb_connection_get_jid (self->connection), info);
+  xgb_login_view_set_busy (self->login_view, FALSE, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "session");
+  gtk_widget_grab_focus (GTK_WIDGET (self->session_view));
+  gtk_widget_set_visible (self->logout_button, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", TRUE);
+  update_subtitle (self);
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  XgbConnection *connection = XGB_CONNECTION (object);
+
+  if (!xgb_connection_connect_finish (connection, result, &error))
+    {
+      if (self->connection != connection)
+        return;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
+      end_session (self);
+      show_login (self);
+      return;
+    }
+
+  if (self->connection != connection)
+    return;
+
+  xgb_login_view_set_busy (self->login_view, TRUE, _("Finding the Broker…"));
+  xgb_find_broker_async (connection, xgb_connection_get_params (connection)->broker,
+                         self->login_cancellable, broker_found_cb, g_object_ref (self));
+}
+
+static void
 connect_requested_cb (XgbWindow            *self,
                       const XgbLoginParams *params)
 {
-  /* The connection is the next piece of work; until it lands the window
-   * says so instead of pretending. */
-  xgb_banner_show (self->banner, XGB_BANNER_INFO,
-                   _("Connecting is not available in this development version yet."));
+  g_autofree char *status = NULL;
+
+  xgb_banner_dismiss (self->banner);
+  end_session (self);
+
+  self->connection = xgb_connection_new (params);
+  g_signal_connect_object (self->connection, "notify::state",
+                           G_CALLBACK (connection_state_cb), self, G_CONNECT_SWAPPED);
+  self->login_cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->login_cancellable,
+                           G_CONNECT_SWAPPED);
+
+  status = g_strdup_printf (_("Connecting to %s…"),
+                            params->host ? params->host : xgb_connection_get_domain (self->connection));
+  xgb_login_view_set_busy (self->login_view, TRUE, status);
+  xgb_connection_connect_async (self->connection, self->login_cancellable,
+                                connected_cb, g_object_ref (self));
+  update_subtitle (self);
+}
+
+static void
+cancel_requested_cb (XgbWindow *self)
+{
+  end_session (self);
+  show_login (self);
+}
+
+static void
+logout_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+
+  end_session (self);
+  xgb_banner_dismiss (self->banner);
+  show_login (self);
 }
 
 static GSettings *
@@ -59,6 +259,7 @@ xgb_window_close_request (GtkWindow *window)
   XgbWindow *self = XGB_WINDOW (window);
 
   g_cancellable_cancel (self->cancellable);
+  end_session (self);
 
   if (self->settings != NULL)
     {
@@ -82,6 +283,7 @@ xgb_window_dispose (GObject *object)
   XgbWindow *self = XGB_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  end_session (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -111,12 +313,20 @@ xgb_window_class_init (XgbWindowClass *klass)
 
   g_type_ensure (XGB_TYPE_BANNER);
   g_type_ensure (XGB_TYPE_LOGIN_VIEW);
+  g_type_ensure (XGB_TYPE_SESSION_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, login_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, session_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, logout_button);
   gtk_widget_class_bind_template_callback (widget_class, connect_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_requested_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
@@ -128,6 +338,8 @@ xgb_window_init (XgbWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
 
   self->settings = window_settings_new ();
   if (self->settings != NULL)
@@ -187,6 +399,22 @@ xgb_window_get_banner (XgbWindow *self)
   g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
 
   return self->banner;
+}
+
+XgbSessionView *
+xgb_window_get_session_view (XgbWindow *self)
+{
+  g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
+
+  return self->session_view;
+}
+
+XgbConnection *
+xgb_window_get_connection (XgbWindow *self)
+{
+  g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
+
+  return self->connection;
 }
 
 const char *

@@ -1,0 +1,163 @@
+/* xgb-session-view.c - what the window shows once logged in
+ *
+ * For now: the account, the Broker that was found and what it supports
+ * (disco#info).  The node browser takes this place later.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-session-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xgb-session-view.h"
+
+struct _XgbSessionView
+{
+  GtkWidget      parent_instance;
+
+  GtkLabel      *account_label;
+  GtkLabel      *broker_label;
+  GtkLabel      *identity_label;
+  GtkLabel      *features_heading;
+  GtkListView   *features_view;
+  GtkStringList *features;
+};
+
+G_DEFINE_FINAL_TYPE (XgbSessionView, xgb_session_view, GTK_TYPE_WIDGET)
+
+static void
+setup_feature_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 3);
+  gtk_widget_set_margin_bottom (label, 3);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_feature_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  const char *text = gtk_string_object_get_string (string);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), text);
+}
+
+/* The list, not the first selectable label, takes the focus. */
+static gboolean
+xgb_session_view_grab_focus (GtkWidget *widget)
+{
+  XgbSessionView *self = XGB_SESSION_VIEW (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->features_view));
+}
+
+static void
+xgb_session_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SESSION_VIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (xgb_session_view_parent_class)->dispose (object);
+}
+
+static void
+xgb_session_view_class_init (XgbSessionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xgb_session_view_dispose;
+  widget_class->grab_focus = xgb_session_view_grab_focus;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-session-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, account_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, broker_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features_heading);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features);
+  gtk_widget_class_bind_template_callback (widget_class, setup_feature_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_feature_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "xgbsessionview");
+}
+
+static void
+xgb_session_view_init (XgbSessionView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+xgb_session_view_new (void)
+{
+  return g_object_new (XGB_TYPE_SESSION_VIEW, NULL);
+}
+
+void
+xgb_session_view_set_broker (XgbSessionView     *self,
+                             const char         *account,
+                             const XgbDiscoInfo *broker)
+{
+  g_autoptr(GString) identities = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+
+  g_return_if_fail (XGB_IS_SESSION_VIEW (self));
+  g_return_if_fail (broker != NULL);
+
+  gtk_label_set_text (self->account_label, account ? account : "");
+  gtk_label_set_text (self->broker_label, broker->jid ? broker->jid : "");
+
+  for (guint i = 0; i < broker->identities->len; i++)
+    {
+      const XgbDiscoIdentity *identity = broker->identities->pdata[i];
+
+      if (identities->len > 0)
+        g_string_append (identities, ", ");
+      g_string_append_printf (identities, "%s/%s", identity->category, identity->type);
+      if (identity->name != NULL)
+        g_string_append_printf (identities, " (%s)", identity->name);
+    }
+  gtk_label_set_text (self->identity_label, identities->str);
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Feature of the Broker",
+                                          "%u Features of the Broker", broker->features->len),
+                             broker->features->len);
+  gtk_label_set_text (self->features_heading, heading);
+
+  gtk_string_list_splice (self->features, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->features)),
+                          (const char * const *) NULL);
+  for (guint i = 0; i < broker->features->len; i++)
+    gtk_string_list_append (self->features, broker->features->pdata[i]);
+}
+
+GListModel *
+xgb_session_view_get_features (XgbSessionView *self)
+{
+  g_return_val_if_fail (XGB_IS_SESSION_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->features);
+}
+
+const char *
+xgb_session_view_get_broker (XgbSessionView *self)
+{
+  g_return_val_if_fail (XGB_IS_SESSION_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->broker_label);
+}
