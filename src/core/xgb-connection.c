@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <openssl/crypto.h>
 #include <string.h>
 #include <strophe.h>
 #include <sys/ioctl.h>
@@ -38,6 +39,12 @@
 /* How often the worker calls into libstrophe for its timers. */
 #define TICK_CONNECTING_MS 20
 #define TICK_CONNECTED_MS  500
+/* While replies are awaited.  libstrophe does not tell whether part of a
+ * large stanza is still unwritten (xmpp_conn_send_queue_len() leaves out
+ * the element being written), so the socket's writability alone cannot
+ * drive the rest of a 1 MB upload; a short tick does, and costs nothing
+ * measurable while requests are in flight. */
+#define TICK_BUSY_MS       5
 /* xmpp_run_once() reads at most 4 KB per call: up to this many calls per
  * wake-up before yielding to other sources. */
 #define DRAIN_MAX_CALLS    256
@@ -73,6 +80,7 @@ struct _Worker
   GSource         *fd_source;
   gpointer         fd_tag;
   GSource         *tick_source;
+  guint            tick_ms;
   GHashTable      *expected_from;   /* id -> normalized JID ("" = own account) */
   XgbLoginParams  *params;
   guint            generation;
@@ -100,6 +108,12 @@ struct _Worker
 };
 
 static GPrivate current_worker;
+
+/* Worker threads still running, so that the app (and the tests) can let
+ * them close their streams before the process exits. */
+static GMutex workers_lock;
+static GCond workers_cond;
+static guint workers_running;
 
 static Worker *
 worker_ref (Worker *w)
@@ -311,10 +325,15 @@ worker_remove_fd_source (Worker *w)
   set_fd (w, -1);
 }
 
+static void worker_set_tick (Worker *w, guint interval_ms);
+
 static void
 worker_update_fd_condition (Worker *w)
 {
   GIOCondition cond = G_IO_IN | G_IO_ERR | G_IO_HUP;
+
+  if (w->connected)
+    worker_set_tick (w, g_hash_table_size (w->expected_from) > 0 ? TICK_BUSY_MS : TICK_CONNECTED_MS);
 
   if (w->fd_source == NULL)
     return;
@@ -354,11 +373,14 @@ static void
 worker_set_tick (Worker *w,
                  guint   interval_ms)
 {
+  if (w->tick_source != NULL && w->tick_ms == interval_ms)
+    return;
   if (w->tick_source != NULL)
     {
       g_source_destroy (w->tick_source);
       g_clear_pointer (&w->tick_source, g_source_unref);
     }
+  w->tick_ms = interval_ms;
   if (interval_ms == 0)
     return;
 
@@ -984,6 +1006,16 @@ worker_main (gpointer data)
   g_main_context_pop_thread_default (w->ctx);
   worker_unref (w);
 
+  /* OpenSSL's per-thread state (its random generators) is otherwise
+   * freed only by a thread-exit handler that may run after the process
+   * has decided to exit. */
+  OPENSSL_thread_stop ();
+
+  g_mutex_lock (&workers_lock);
+  workers_running--;
+  g_cond_broadcast (&workers_cond);
+  g_mutex_unlock (&workers_lock);
+
   return NULL;
 }
 
@@ -1002,6 +1034,10 @@ worker_new (GObject      *owner,
   w->fd = -1;
   g_mutex_init (&w->wd_lock);
   g_cond_init (&w->wd_cond);
+
+  g_mutex_lock (&workers_lock);
+  workers_running++;
+  g_mutex_unlock (&workers_lock);
 
   /* The thread holds its own reference until it ends. */
   g_thread_unref (g_thread_new ("xgb-connection", worker_main, worker_ref (w)));
@@ -1687,6 +1723,31 @@ xgb_connection_get_n_pending (XgbConnection *self)
 {
   g_return_val_if_fail (XGB_IS_CONNECTION (self), 0);
   return g_hash_table_size (self->requests);
+}
+
+/**
+ * xgb_connection_wait_for_threads:
+ * @timeout_ms: how long to wait at most
+ *
+ * Waits until the connection threads of finalized connections have
+ * closed their streams and ended, e.g. before the process exits.
+ *
+ * Returns: %TRUE when none is left
+ */
+gboolean
+xgb_connection_wait_for_threads (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean done;
+
+  g_mutex_lock (&workers_lock);
+  while (workers_running > 0)
+    if (!g_cond_wait_until (&workers_cond, &workers_lock, deadline))
+      break;
+  done = workers_running == 0;
+  g_mutex_unlock (&workers_lock);
+
+  return done;
 }
 
 void

@@ -59,6 +59,8 @@ const char         *xgb_connection_get_domain         (XgbConnection         *se
 const XgbLoginParams *xgb_connection_get_params       (XgbConnection         *self);
 guint               xgb_connection_get_n_pending      (XgbConnection         *self);
 
+gboolean            xgb_connection_wait_for_threads   (guint                  timeout_ms);
+
 void                xgb_connection_set_connect_timeout (XgbConnection        *self,
                                                         guint                 timeout_ms);
 void                xgb_connection_set_iq_timeout     (XgbConnection         *self,

@@ -11,6 +11,7 @@
 
 #include "xgb-disco.h"
 #include "xgb-error.h"
+#include "xgb-request.h"
 #include "xgb-xml.h"
 
 /* style.md: per-entity look-ups, at most this many in flight */
@@ -230,33 +231,17 @@ disco_query (const char *ns,
   return g_markup_printf_escaped ("<query xmlns='%s'/>", ns);
 }
 
-static void
-info_reply_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+static gpointer
+parse_info_reply (const xmlNode  *iq,
+                  gpointer        asked,
+                  GError        **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(xmlDoc) doc = xgb_connection_send_iq_finish (XGB_CONNECTION (object), result, &error);
-  XgbDiscoInfo *info;
+  XgbDiscoInfo *info = xgb_disco_info_parse (iq, error);
 
-  if (doc == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  info = xgb_disco_info_parse (xmlDocGetRootElement (doc), &error);
-  if (info == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   /* A reply without 'from' came from where we asked. */
-  if (info->jid == NULL)
-    info->jid = g_strdup (g_task_get_task_data (task));
-
-  g_task_return_pointer (task, info, (GDestroyNotify) xgb_disco_info_free);
+  if (info != NULL && info->jid == NULL)
+    info->jid = g_strdup (asked);
+  return info;
 }
 
 void
@@ -267,12 +252,12 @@ xgb_disco_info_async (XgbConnection       *connection,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  GTask *task = g_task_new (connection, cancellable, callback, user_data);
   g_autofree char *query = disco_query (XGB_NS_DISCO_INFO, node);
 
-  g_task_set_source_tag (task, xgb_disco_info_async);
-  g_task_set_task_data (task, g_strdup (jid), g_free);
-  xgb_connection_send_iq_async (connection, "get", jid, query, cancellable, info_reply_cb, task);
+  xgb_request_async (connection, "get", jid, query,
+                     parse_info_reply, g_strdup (jid), g_free,
+                     (GDestroyNotify) xgb_disco_info_free, xgb_disco_info_async,
+                     cancellable, callback, user_data);
 }
 
 XgbDiscoInfo *
@@ -280,32 +265,15 @@ xgb_disco_info_finish (XgbConnection  *connection,
                        GAsyncResult   *result,
                        GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, connection), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return xgb_request_finish (connection, result, xgb_disco_info_async, error);
 }
 
-static void
-items_reply_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+static gpointer
+parse_items_reply (const xmlNode  *iq,
+                   gpointer        data,
+                   GError        **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(xmlDoc) doc = xgb_connection_send_iq_finish (XGB_CONNECTION (object), result, &error);
-  GPtrArray *items;
-
-  if (doc == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  items = xgb_disco_items_parse (xmlDocGetRootElement (doc), &error);
-  if (items == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+  return xgb_disco_items_parse (iq, error);
 }
 
 void
@@ -316,11 +284,12 @@ xgb_disco_items_async (XgbConnection       *connection,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task = g_task_new (connection, cancellable, callback, user_data);
   g_autofree char *query = disco_query (XGB_NS_DISCO_ITEMS, node);
 
-  g_task_set_source_tag (task, xgb_disco_items_async);
-  xgb_connection_send_iq_async (connection, "get", jid, query, cancellable, items_reply_cb, task);
+  xgb_request_async (connection, "get", jid, query,
+                     parse_items_reply, NULL, NULL,
+                     (GDestroyNotify) g_ptr_array_unref, xgb_disco_items_async,
+                     cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -328,9 +297,7 @@ xgb_disco_items_finish (XgbConnection  *connection,
                         GAsyncResult   *result,
                         GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, connection), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return xgb_request_finish (connection, result, xgb_disco_items_async, error);
 }
 
 /* --- finding the Broker --------------------------------------------- */
@@ -343,6 +310,7 @@ typedef struct
   XgbDiscoInfo *found;
   guint         found_rank;   /* index of the candidate found */
   GError       *first_error;
+  gboolean      returned;     /* the task got its result; late replies are dropped */
 } FindBroker;
 
 static void
@@ -369,6 +337,20 @@ candidate_info_cb (GObject      *object,
   XgbDiscoInfo *info = xgb_disco_info_finish (XGB_CONNECTION (object), result, &error);
 
   fb->in_flight--;
+  if (fb->returned)
+    {
+      g_clear_pointer (&info, xgb_disco_info_free);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST))
+    {
+      /* No point asking further candidates. */
+      fb->returned = TRUE;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (info != NULL && xgb_disco_info_has_identity (info, "pubsub", "service"))
     {
@@ -390,14 +372,6 @@ candidate_info_cb (GObject      *object,
     fb->first_error = g_steal_pointer (&error);
   g_clear_pointer (&info, xgb_disco_info_free);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST))
-    {
-      if (fb->in_flight == 0)
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   find_broker_next (task);
 }
 
@@ -407,8 +381,7 @@ find_broker_next (GTask *task)
   FindBroker *fb = g_task_get_task_data (task);
   XgbConnection *connection = g_task_get_source_object (task);
 
-  if (g_task_get_completed (task) || g_task_had_error (task))
-    return;
+  g_assert (!fb->returned);
 
   /* Once found, wait only for earlier candidates still in flight. */
   while (fb->found == NULL && fb->in_flight < MAX_IN_FLIGHT && fb->next < fb->candidates->len)
@@ -422,6 +395,7 @@ find_broker_next (GTask *task)
   if (fb->in_flight > 0)
     return;
 
+  fb->returned = TRUE;
   if (fb->found != NULL)
     g_task_return_pointer (task, g_steal_pointer (&fb->found), (GDestroyNotify) xgb_disco_info_free);
   else if (fb->first_error != NULL)

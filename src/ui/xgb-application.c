@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "xgb-application.h"
+#include "xgb-connection.h"
 #include "xgb-error.h"
 #include "xgb-window.h"
 
@@ -244,11 +245,23 @@ xgb_application_startup (GApplication *app)
 }
 
 static void
+xgb_application_shutdown (GApplication *app)
+{
+  G_APPLICATION_CLASS (xgb_application_parent_class)->shutdown (app);
+
+  /* Closed windows ended their sessions; give the connection threads a
+   * moment to say goodbye to the servers. */
+  if (!xgb_connection_wait_for_threads (2000))
+    g_debug ("connection threads still running at exit");
+}
+
+static void
 xgb_application_class_init (XgbApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->startup = xgb_application_startup;
+  app_class->shutdown = xgb_application_shutdown;
   app_class->activate = xgb_application_activate;
   app_class->command_line = xgb_application_command_line;
   app_class->handle_local_options = xgb_application_handle_local_options;

@@ -343,6 +343,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   /* Before anything loads OpenSSL: prove that a permissive system
    * configuration does not lower the app's TLS floor. */
   g_setenv ("OPENSSL_CONF", xgb_test_env ("XGB_FAKE_PERMISSIVE_CONF"), TRUE);
@@ -361,5 +363,8 @@ main (int   argc,
   g_test_add_func ("/faults/stanza-error", test_stanza_error);
   g_test_add_func ("/faults/connection-dropped", test_connection_dropped);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  /* Let finalized connections close their streams before exiting. */
+  g_assert_true (xgb_connection_wait_for_threads (10000));
+  return ret;
 }

@@ -407,6 +407,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/connection/login", test_login);
@@ -419,5 +421,8 @@ main (int   argc,
   g_test_add_func ("/connection/finalize", test_finalize);
   g_test_add_func ("/connection/connection-lost", test_connection_lost);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  /* Let finalized connections close their streams before exiting. */
+  g_assert_true (xgb_connection_wait_for_threads (10000));
+  return ret;
 }

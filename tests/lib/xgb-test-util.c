@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "xgb-test-util.h"
 
 #define GAP_TICK_MS 10
@@ -76,6 +78,33 @@ xgb_test_env (const char *name)
   if (value == NULL)
     g_error ("%s is not set: run this test under tests/servers/with-server.sh or with-fake.sh", name);
   return value;
+}
+
+char *
+xgb_test_make_tmpdir (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Removes @dir (flat: tests put only files there) and frees the string. */
+void
+xgb_test_remove_tmpdir (char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
 }
 
 XgbLoginParams *

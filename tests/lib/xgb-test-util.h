@@ -24,6 +24,10 @@ void            xgb_test_wait           (gboolean     *done,
 
 const char     *xgb_test_env            (const char   *name);
 
+/* A private temporary folder, and its removal with the files in it. */
+char           *xgb_test_make_tmpdir    (const char   *template);
+void            xgb_test_remove_tmpdir  (char         *dir);
+
 XgbLoginParams *xgb_test_params         (const char   *jid,
                                          const char   *password,
                                          const char   *port_var,

@@ -124,25 +124,14 @@ main (int   argc,
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("xgb-ui-login-XXXXXX", NULL);
+  tmpdir = xgb_test_make_tmpdir ("xgb-ui-login-XXXXXX");
 
   g_test_add_func ("/ui/login/ejabberd", test_login);
   g_test_add_func ("/ui/login/wrong-password", test_wrong_password);
 
   ret = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-    g_free (tmpdir);
-  }
+  xgb_test_remove_tmpdir (tmpdir);
 
   return ret;
 }

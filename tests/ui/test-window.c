@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "xgb-ui-test.h"
+#include "xgb-test-util.h"
 
 static char *tmpdir;
 
@@ -269,7 +270,7 @@ main (int   argc,
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("xgb-ui-XXXXXX", NULL);
+  tmpdir = xgb_test_make_tmpdir ("xgb-ui-XXXXXX");
 
   g_test_add_func ("/ui/window/login-shown", test_login_shown);
   g_test_add_func ("/ui/window/prefill-from-command-line", test_prefill);
@@ -280,18 +281,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-    g_free (tmpdir);
-  }
+  xgb_test_remove_tmpdir (tmpdir);
 
   return ret;
 }

@@ -9,6 +9,7 @@
 
 #include "xgb-error.h"
 #include "xgb-login-params.h"
+#include "xgb-test-util.h"
 
 static char *tmpdir;
 
@@ -175,7 +176,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("xgb-test-XXXXXX", NULL);
+  tmpdir = xgb_test_make_tmpdir ("xgb-test-XXXXXX");
   g_assert_nonnull (tmpdir);
 
   g_test_add_func ("/login-params/password-file/ok", test_password_file_ok);
@@ -187,18 +188,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-    g_free (tmpdir);
-  }
+  xgb_test_remove_tmpdir (tmpdir);
 
   return ret;
 }
