@@ -144,6 +144,26 @@ worker_unref (Worker *w)
   g_free (w);
 }
 
+/* Queues @func on @ctx.  Never g_main_context_invoke(): it runs the
+ * function at once in the calling thread when nobody iterates @ctx at
+ * that moment (an owner busy elsewhere), which would run owner code on
+ * the connection thread, or re-enter libstrophe from its own callback. */
+static void
+post_to_context (GMainContext   *ctx,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy,
+                 const char     *name)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, ctx);
+  g_source_unref (source);
+}
+
 /* Runs @func on the connection thread. */
 static void
 worker_post (Worker         *w,
@@ -151,7 +171,7 @@ worker_post (Worker         *w,
              gpointer        data,
              GDestroyNotify  destroy)
 {
-  g_main_context_invoke_full (w->ctx, G_PRIORITY_DEFAULT, func, data, destroy);
+  post_to_context (w->ctx, func, data, destroy, "xgb-connection-command");
 }
 
 /* --- events from the worker to the owner --------------------------- */
@@ -199,7 +219,7 @@ worker_emit (Worker *w,
 
   e->generation = w->generation;
   g_weak_ref_init (&e->owner, owner);
-  g_main_context_invoke_full (w->owner_ctx, G_PRIORITY_DEFAULT, owner_handle_event, e, event_free);
+  post_to_context (w->owner_ctx, owner_handle_event, e, event_free, "xgb-connection-event");
 }
 
 /* --- the watchdog --------------------------------------------------- */
@@ -772,16 +792,10 @@ conn_cb (xmpp_conn_t         *conn,
   worker_emit (w, e);
 
   /* libstrophe objects must not be freed inside their own callback. */
-  {
-    /* On this thread's context: g_idle_add() would run it on the
-     * global default context, i.e. the UI thread. */
-    GSource *source = g_idle_source_new ();
-
-    g_source_set_callback (source, release_idle_cb, worker_ref (w), (GDestroyNotify) worker_unref);
-    g_source_set_static_name (source, "xgb-connection-release");
-    g_source_attach (source, w->ctx);
-    g_source_unref (source);
-  }
+  /* On this thread's context: g_idle_add() would run it on the global
+   * default context, i.e. the UI thread. */
+  post_to_context (w->ctx, release_idle_cb, worker_ref (w), (GDestroyNotify) worker_unref,
+                   "xgb-connection-release");
 }
 
 /* --- commands from the owner --------------------------------------- */
@@ -904,7 +918,10 @@ cmd_send (gpointer data)
   Worker *w = c->w;
   xmpp_stanza_t *stanza;
 
-  if (w->xconn == NULL || !w->connected || c->generation != w->generation)
+  /* libstrophe may have dropped the stream already (it reports that
+   * on a later run): sending then would write into a closed socket. */
+  if (w->xconn == NULL || !w->connected || c->generation != w->generation ||
+      !xmpp_conn_is_connected (w->xconn))
     {
       Event *e = g_new0 (Event, 1);
 
@@ -1458,13 +1475,8 @@ connect_cancelled_cb (GCancellable  *cancellable,
   /* May run on any thread, and inside g_cancellable_cancel(), where
    * g_cancellable_disconnect() would deadlock: always defer to the
    * owner's loop. */
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, disconnect_cb, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "xgb-connect-cancelled");
-  g_source_attach (source, self->owner_ctx);
-  g_source_unref (source);
+  post_to_context (self->owner_ctx, disconnect_cb, g_object_ref (self), g_object_unref,
+                   "xgb-connect-cancelled");
 }
 
 void
