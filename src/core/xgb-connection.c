@@ -190,6 +190,7 @@ typedef struct
   EventKind  kind;
   GWeakRef   owner;
   guint      generation;
+  gsize      bytes;
   char      *id;
   char      *jid;
   xmlDoc    *doc;
@@ -559,6 +560,7 @@ worker_from_ok (Worker     *w,
 static xmlDoc *
 stanza_to_doc (Worker         *w,
                xmpp_stanza_t  *stanza,
+               gsize          *bytes,
                GError        **error)
 {
   char *buf = NULL;
@@ -573,6 +575,8 @@ stanza_to_doc (Worker         *w,
     }
   doc = xgb_xml_parse (buf, len, error);
   xmpp_free (w->xctx, buf);
+  if (bytes != NULL)
+    *bytes = len;
   return doc;
 }
 
@@ -637,7 +641,7 @@ iq_cb (xmpp_conn_t   *conn,
 
     e->kind = EVENT_IQ_REPLY;
     e->id = g_strdup (id);
-    e->doc = stanza_to_doc (w, stanza, &e->error);
+    e->doc = stanza_to_doc (w, stanza, &e->bytes, &e->error);
     g_hash_table_remove (w->expected_from, id);
     worker_emit (w, e);
   }
@@ -654,7 +658,7 @@ message_cb (xmpp_conn_t   *conn,
   Event *e = g_new0 (Event, 1);
 
   e->kind = EVENT_MESSAGE;
-  e->doc = stanza_to_doc (w, stanza, &e->error);
+  e->doc = stanza_to_doc (w, stanza, &e->bytes, &e->error);
   if (e->doc == NULL)
     {
       event_free (e);
@@ -1095,6 +1099,7 @@ struct _XgbConnection
   gulong              connect_cancel_id;
   GHashTable         *requests;   /* id -> Request */
   guint64             serial;
+  XgbConnectionStats  stats;
   char                id_prefix[12];
 };
 
@@ -1267,6 +1272,8 @@ owner_handle_event (gpointer data)
       break;
 
     case EVENT_IQ_REPLY:
+      self->stats.replies++;
+      self->stats.bytes_received += e->bytes;
       if (e->doc != NULL && g_strcmp0 ((const char *) xmlDocGetRootElement (e->doc)->name, "iq") == 0)
         {
           xmlNode *root = xmlDocGetRootElement (e->doc);
@@ -1295,6 +1302,7 @@ owner_handle_event (gpointer data)
       break;
 
     case EVENT_MESSAGE:
+      self->stats.bytes_received += e->bytes;
       if (e->generation == self->generation && e->doc != NULL)
         g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, xmlDocGetRootElement (e->doc));
       break;
@@ -1681,6 +1689,8 @@ xgb_connection_send_iq_async (XgbConnection       *self,
   c->to = g_steal_pointer (&norm_to);
   c->generation = self->generation;
   c->text = g_strconcat (head, payload ? payload : "", "</iq>", NULL);
+  self->stats.requests++;
+  self->stats.bytes_sent += strlen (c->text);
   worker_post (self->worker, cmd_send, c, command_free);
 }
 
@@ -1728,6 +1738,20 @@ xgb_connection_get_params (XgbConnection *self)
 {
   g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
   return self->params;
+}
+
+/**
+ * xgb_connection_get_stats:
+ *
+ * What this connection sent and received since it was made: IQ requests,
+ * replies, and the bytes of their XML (TLS and stream framing not
+ * counted).
+ */
+const XgbConnectionStats *
+xgb_connection_get_stats (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return &self->stats;
 }
 
 guint

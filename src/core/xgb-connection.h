@@ -24,6 +24,14 @@ typedef enum
   XGB_CONNECTION_STATE_FAILED,
 } XgbConnectionState;
 
+typedef struct
+{
+  guint64 requests;
+  guint64 replies;
+  guint64 bytes_sent;
+  guint64 bytes_received;
+} XgbConnectionStats;
+
 #define XGB_TYPE_CONNECTION_STATE (xgb_connection_state_get_type ())
 GType xgb_connection_state_get_type (void) G_GNUC_CONST;
 
@@ -57,6 +65,7 @@ const GError       *xgb_connection_get_error          (XgbConnection         *se
 const char         *xgb_connection_get_jid            (XgbConnection         *self);
 const char         *xgb_connection_get_domain         (XgbConnection         *self);
 const XgbLoginParams *xgb_connection_get_params       (XgbConnection         *self);
+const XgbConnectionStats *xgb_connection_get_stats   (XgbConnection         *self);
 guint               xgb_connection_get_n_pending      (XgbConnection         *self);
 
 gboolean            xgb_connection_wait_for_threads   (guint                  timeout_ms);

@@ -1,0 +1,1392 @@
+/* xgb-pubsub.c - the Broker: a publish-subscribe service (XEP-0060)
+ *
+ * One object per Broker.  Every operation builds its payload here, sends
+ * it through the connection and parses the reply; every change is also
+ * reported through the ::change signal, the hook of the audit trail.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-pubsub"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "xgb-error.h"
+#include "xgb-pubsub.h"
+#include "xgb-request.h"
+#include "xgb-xml.h"
+
+/* style.md: bulk work keeps at most this many requests in flight */
+#define MAX_IN_FLIGHT 32
+
+static const XgbPubsubCapName cap_names[] = {
+  { XGB_PUBSUB_CAP_CREATE_NODES, "create-nodes" },
+  { XGB_PUBSUB_CAP_CREATE_AND_CONFIGURE, "create-and-configure" },
+  { XGB_PUBSUB_CAP_CONFIG_NODE, "config-node" },
+  { XGB_PUBSUB_CAP_DELETE_NODES, "delete-nodes" },
+  { XGB_PUBSUB_CAP_PURGE_NODES, "purge-nodes" },
+  { XGB_PUBSUB_CAP_PUBLISH, "publish" },
+  { XGB_PUBSUB_CAP_RETRACT_ITEMS, "retract-items" },
+  { XGB_PUBSUB_CAP_RETRIEVE_ITEMS, "retrieve-items" },
+  { XGB_PUBSUB_CAP_PERSISTENT_ITEMS, "persistent-items" },
+  { XGB_PUBSUB_CAP_MANAGE_SUBSCRIPTIONS, "manage-subscriptions" },
+  { XGB_PUBSUB_CAP_MODIFY_AFFILIATIONS, "modify-affiliations" },
+  { XGB_PUBSUB_CAP_RETRIEVE_SUBSCRIPTIONS, "retrieve-subscriptions" },
+  { XGB_PUBSUB_CAP_RETRIEVE_AFFILIATIONS, "retrieve-affiliations" },
+  { XGB_PUBSUB_CAP_RETRIEVE_DEFAULT, "retrieve-default" },
+  { XGB_PUBSUB_CAP_GET_PENDING, "get-pending" },
+  { XGB_PUBSUB_CAP_ACCESS_WHITELIST, "access-whitelist" },
+  { XGB_PUBSUB_CAP_ACCESS_AUTHORIZE, "access-authorize" },
+  { XGB_PUBSUB_CAP_COLLECTIONS, "collections" },
+  { XGB_PUBSUB_CAP_PUBLISHER_AFFILIATION, "publisher-affiliation" },
+  { XGB_PUBSUB_CAP_SUBSCRIBE, "subscribe" },
+  { XGB_PUBSUB_CAP_RSM, "rsm" },
+};
+
+const XgbPubsubCapName *
+xgb_pubsub_cap_names (guint *n_names)
+{
+  *n_names = G_N_ELEMENTS (cap_names);
+  return cap_names;
+}
+
+struct _XgbPubsubService
+{
+  GObject        parent_instance;
+
+  XgbConnection *connection;
+  XgbDiscoInfo  *info;
+  char          *jid;
+  XgbPubsubCaps  caps;
+  guint          n_requests;
+};
+
+G_DEFINE_FINAL_TYPE (XgbPubsubService, xgb_pubsub_service, G_TYPE_OBJECT)
+
+enum {
+  CHANGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* --- free functions ------------------------------------------------- */
+
+void
+xgb_pubsub_node_page_free (XgbPubsubNodePage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->nodes, g_ptr_array_unref);
+  g_clear_pointer (&page->rsm, xgb_rsm_result_free);
+  g_free (page);
+}
+
+void
+xgb_pubsub_node_info_free (XgbPubsubNodeInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->node);
+  g_free (info->title);
+  g_clear_pointer (&info->info, xgb_disco_info_free);
+  g_free (info);
+}
+
+void
+xgb_pubsub_item_free (XgbPubsubItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->id);
+  g_free (item->publisher);
+  g_clear_pointer (&item->timestamp, g_date_time_unref);
+  g_free (item->payload);
+  g_free (item);
+}
+
+void
+xgb_pubsub_item_page_free (XgbPubsubItemPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_clear_pointer (&page->rsm, xgb_rsm_result_free);
+  g_free (page);
+}
+
+void
+xgb_pubsub_affiliation_free (XgbPubsubAffiliation *affiliation)
+{
+  if (affiliation == NULL)
+    return;
+  g_free (affiliation->jid);
+  g_free (affiliation->affiliation);
+  g_free (affiliation);
+}
+
+void
+xgb_pubsub_subscription_free (XgbPubsubSubscription *subscription)
+{
+  if (subscription == NULL)
+    return;
+  g_free (subscription->jid);
+  g_free (subscription->subscription);
+  g_free (subscription->subid);
+  g_free (subscription);
+}
+
+void
+xgb_pubsub_retract_result_free (XgbPubsubRetractResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->id);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+/* --- the object ----------------------------------------------------- */
+
+static void
+xgb_pubsub_service_finalize (GObject *object)
+{
+  XgbPubsubService *self = XGB_PUBSUB_SERVICE (object);
+
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->info, xgb_disco_info_free);
+  g_free (self->jid);
+
+  G_OBJECT_CLASS (xgb_pubsub_service_parent_class)->finalize (object);
+}
+
+static void
+xgb_pubsub_service_class_init (XgbPubsubServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = xgb_pubsub_service_finalize;
+
+  /**
+   * XgbPubsubService::change:
+   * @change: (type gpointer): an #XgbPubsubChange, valid during emission
+   *
+   * Emitted after every change the core made or tried to make.
+   */
+  signals[CHANGE] =
+    g_signal_new ("change",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+xgb_pubsub_service_init (XgbPubsubService *self)
+{
+}
+
+/**
+ * xgb_pubsub_service_new:
+ * @info: the service's disco#info, as xgb_find_broker_finish() returns it
+ */
+XgbPubsubService *
+xgb_pubsub_service_new (XgbConnection      *connection,
+                        const XgbDiscoInfo *info)
+{
+  XgbPubsubService *self;
+
+  g_return_val_if_fail (XGB_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (info != NULL && info->jid != NULL, NULL);
+
+  self = g_object_new (XGB_TYPE_PUBSUB_SERVICE, NULL);
+  self->connection = g_object_ref (connection);
+  self->jid = g_strdup (info->jid);
+  self->info = g_new0 (XgbDiscoInfo, 1);
+  self->info->jid = g_strdup (info->jid);
+  self->info->identities = g_ptr_array_ref (info->identities);
+  self->info->features = g_ptr_array_ref (info->features);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cap_names); i++)
+    {
+      g_autofree char *feature = g_strconcat (XGB_NS_PUBSUB "#", cap_names[i].feature, NULL);
+
+      if (xgb_disco_info_has_feature (info, feature))
+        self->caps |= cap_names[i].cap;
+    }
+  if (xgb_disco_info_has_feature (info, XGB_NS_RSM))
+    self->caps |= XGB_PUBSUB_CAP_RSM;
+
+  return self;
+}
+
+XgbConnection *
+xgb_pubsub_service_get_connection (XgbPubsubService *self)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), NULL);
+  return self->connection;
+}
+
+const char *
+xgb_pubsub_service_get_jid (XgbPubsubService *self)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), NULL);
+  return self->jid;
+}
+
+const XgbDiscoInfo *
+xgb_pubsub_service_get_info (XgbPubsubService *self)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), NULL);
+  return self->info;
+}
+
+XgbPubsubCaps
+xgb_pubsub_service_get_caps (XgbPubsubService *self)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), 0);
+  return self->caps;
+}
+
+gboolean
+xgb_pubsub_service_has (XgbPubsubService *self,
+                        XgbPubsubCaps     caps)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), FALSE);
+  return (self->caps & caps) == caps;
+}
+
+/* Requests sent through this object, for --stats and the benchmarks. */
+guint
+xgb_pubsub_service_get_n_requests (XgbPubsubService *self)
+{
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (self), 0);
+  return self->n_requests;
+}
+
+/* --- building blocks ------------------------------------------------ */
+
+static void
+request (XgbPubsubService    *self,
+         const char          *type,
+         const char          *payload,
+         XgbReplyParser       parser,
+         gpointer             parser_data,
+         GDestroyNotify       parser_data_free,
+         GDestroyNotify       result_free,
+         gpointer             source_tag,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data)
+{
+  self->n_requests++;
+  xgb_request_async (self->connection, type, self->jid, payload,
+                     parser, parser_data, parser_data_free, result_free, source_tag,
+                     cancellable, callback, user_data);
+}
+
+/* <pubsub xmlns=NS>INNER</pubsub>; INNER must already be escaped. */
+static char *
+pubsub_payload (const char *ns,
+                const char *inner)
+{
+  return g_strdup_printf ("<pubsub xmlns='%s'>%s</pubsub>", ns, inner);
+}
+
+static xmlNode *
+reply_child (const xmlNode *iq,
+             const char    *ns)
+{
+  return xgb_xml_child (iq, "pubsub", ns);
+}
+
+/* --- changes and the audit hook ------------------------------------- */
+
+typedef struct
+{
+  char *action;
+  char *node;
+  char *detail;
+} Change;
+
+static void
+change_free (gpointer data)
+{
+  Change *c = data;
+
+  g_free (c->action);
+  g_free (c->node);
+  g_free (c->detail);
+  g_free (c);
+}
+
+static gpointer
+parse_any_result (const xmlNode  *iq,
+                  gpointer        data,
+                  GError        **error)
+{
+  /* Any result is success; the caller may look at the document. */
+  return xmlCopyDoc (iq->doc, 1);
+}
+
+static void
+report_change (XgbPubsubService *self,
+               const char       *action,
+               const char       *node,
+               const char       *detail,
+               const GError     *error)
+{
+  XgbPubsubChange change = {
+    .account = xgb_connection_get_jid (self->connection),
+    .service = self->jid,
+    .action = action,
+    .node = node,
+    .detail = detail,
+    .error = error,
+  };
+
+  g_signal_emit (self, signals[CHANGE], 0, &change);
+}
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  XgbPubsubService *self = g_task_get_source_object (task);
+  Change *c = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  xmlDoc *doc = xgb_request_finish (XGB_CONNECTION (object), result, g_task_get_source_tag (task), &error);
+
+  report_change (self, c->action, c->node, c->detail, error);
+
+  if (doc == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, doc, (GDestroyNotify) xmlFreeDoc);
+}
+
+/* Sends a change; its task's result is the reply document. */
+static void
+change_async (XgbPubsubService    *self,
+              const char          *action,
+              const char          *node,
+              const char          *detail,
+              const char          *payload,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Change *c = g_new0 (Change, 1);
+
+  c->action = g_strdup (action);
+  c->node = g_strdup (node);
+  c->detail = g_strdup (detail);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, c, change_free);
+
+  self->n_requests++;
+  xgb_request_async (self->connection, "set", self->jid, payload,
+                     parse_any_result, NULL, NULL, (GDestroyNotify) xmlFreeDoc, source_tag,
+                     cancellable, change_done_cb, task);
+}
+
+gboolean
+xgb_pubsub_service_change_finish (XgbPubsubService  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  doc = g_task_propagate_pointer (G_TASK (result), error);
+  return doc != NULL;
+}
+
+/* --- nodes ---------------------------------------------------------- */
+
+static gpointer
+parse_node_page (const xmlNode  *iq,
+                 gpointer        data,
+                 GError        **error)
+{
+  GPtrArray *items = xgb_disco_items_parse (iq, error);
+  XgbPubsubNodePage *page;
+
+  if (items == NULL)
+    return NULL;
+
+  page = g_new0 (XgbPubsubNodePage, 1);
+  page->nodes = items;
+  page->rsm = xgb_rsm_parse (xgb_xml_child (iq, "query", XGB_NS_DISCO_ITEMS));
+  return page;
+}
+
+/**
+ * xgb_pubsub_service_list_nodes_async:
+ * @collection: (nullable): %NULL for the top level
+ * @after: (nullable): continue after this node (from the last page's rsm)
+ * @max: the page size
+ *
+ * A page of nodes (disco#items).  A server that ignores RSM answers with
+ * everything at once; the page then has no rsm and is the last one.
+ */
+void
+xgb_pubsub_service_list_nodes_async (XgbPubsubService    *self,
+                                     const char          *collection,
+                                     const char          *after,
+                                     guint                max,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *set = xgb_rsm_build (max, after, NULL, -1);
+  g_autofree char *head = NULL;
+  g_autofree char *payload = NULL;
+
+  if (collection != NULL)
+    head = g_markup_printf_escaped ("<query xmlns='%s' node='%s'>", XGB_NS_DISCO_ITEMS, collection);
+  else
+    head = g_strdup ("<query xmlns='" XGB_NS_DISCO_ITEMS "'>");
+  payload = g_strconcat (head, set, "</query>", NULL);
+
+  request (self, "get", payload, parse_node_page, NULL, NULL,
+           (GDestroyNotify) xgb_pubsub_node_page_free, xgb_pubsub_service_list_nodes_async,
+           cancellable, callback, user_data);
+}
+
+XgbPubsubNodePage *
+xgb_pubsub_service_list_nodes_finish (XgbPubsubService  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_list_nodes_async, error);
+}
+
+static gpointer
+parse_node_info (const xmlNode  *iq,
+                 gpointer        node,
+                 GError        **error)
+{
+  XgbDiscoInfo *disco = xgb_disco_info_parse (iq, error);
+  XgbPubsubNodeInfo *info;
+
+  if (disco == NULL)
+    return NULL;
+
+  info = g_new0 (XgbPubsubNodeInfo, 1);
+  info->node = g_strdup (node);
+  info->is_collection = xgb_disco_info_has_identity (disco, "pubsub", "collection");
+  for (guint i = 0; i < disco->identities->len; i++)
+    {
+      XgbDiscoIdentity *identity = disco->identities->pdata[i];
+
+      if (g_strcmp0 (identity->category, "pubsub") == 0 && identity->name != NULL)
+        info->title = g_strdup (identity->name);
+    }
+  /* pubsub#meta-data (XEP-0128) names the title too */
+  if (info->title == NULL)
+    {
+      xmlNode *query = xgb_xml_child (iq, "query", XGB_NS_DISCO_INFO);
+
+      for (xmlNode *x = query ? query->children : NULL; x != NULL; x = x->next)
+        {
+          if (!xgb_xml_is (x, "x", "jabber:x:data"))
+            continue;
+          for (xmlNode *f = x->children; f != NULL; f = f->next)
+            {
+              g_autofree char *var = xgb_xml_get_attr (f, "var");
+
+              if (xgb_xml_is (f, "field", NULL) && g_strcmp0 (var, "pubsub#title") == 0)
+                {
+                  g_autofree char *title = xgb_xml_get_text (xgb_xml_child (f, "value", NULL));
+
+                  if (title != NULL && *title != '\0')
+                    info->title = g_steal_pointer (&title);
+                }
+              else if (xgb_xml_is (f, "field", NULL) && g_strcmp0 (var, "pubsub#type") == 0)
+                {
+                  /* not the node type: the payload type */
+                }
+            }
+        }
+    }
+  info->info = disco;
+  return info;
+}
+
+void
+xgb_pubsub_service_node_info_async (XgbPubsubService    *self,
+                                    const char          *node,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autofree char *payload = g_markup_printf_escaped ("<query xmlns='%s' node='%s'/>",
+                                                      XGB_NS_DISCO_INFO, node);
+
+  request (self, "get", payload, parse_node_info, g_strdup (node), g_free,
+           (GDestroyNotify) xgb_pubsub_node_info_free, xgb_pubsub_service_node_info_async,
+           cancellable, callback, user_data);
+}
+
+XgbPubsubNodeInfo *
+xgb_pubsub_service_node_info_finish (XgbPubsubService  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_node_info_async, error);
+}
+
+/* --- create, delete, purge, configure ------------------------------- */
+
+static void
+create_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = g_task_propagate_pointer (G_TASK (result), &error);
+  xmlNode *pubsub;
+  char *node = NULL;
+
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The server names the node when it chose the name (instant nodes)
+   * or changed it; otherwise it is the one asked for. */
+  pubsub = reply_child (xmlDocGetRootElement (doc), XGB_NS_PUBSUB);
+  node = xgb_xml_get_attr (xgb_xml_child (pubsub, "create", NULL), "node");
+  if (node == NULL)
+    node = g_strdup (g_task_get_task_data (task));
+  if (node == NULL)
+    {
+      g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                               _("The server created a node but did not say its name."));
+      return;
+    }
+  g_task_return_pointer (task, node, g_free);
+}
+
+/**
+ * xgb_pubsub_service_create_async:
+ * @node: (nullable): the name; %NULL asks the server to choose one
+ * @collection: create a collection (XEP-0248) instead of a topic
+ * @config: (nullable): a submitted `pubsub#node_config` form
+ *   (`<x xmlns='jabber:x:data' type='submit'>`), sent with the create
+ */
+void
+xgb_pubsub_service_create_async (XgbPubsubService    *self,
+                                 const char          *node,
+                                 gboolean             collection,
+                                 const char          *config,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *create = NULL;
+  g_autofree char *configure = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *payload = NULL;
+
+  g_task_set_source_tag (task, xgb_pubsub_service_create_async);
+  g_task_set_task_data (task, g_strdup (node), g_free);
+
+  create = node ? g_markup_printf_escaped ("<create node='%s'/>", node) : g_strdup ("<create/>");
+  if (config != NULL)
+    configure = g_strconcat ("<configure>", config, "</configure>", NULL);
+  else if (collection)
+    configure = g_strdup ("<configure><x xmlns='jabber:x:data' type='submit'>"
+                          "<field var='FORM_TYPE' type='hidden'><value>" XGB_NS_PUBSUB "#node_config</value></field>"
+                          "<field var='pubsub#node_type'><value>collection</value></field>"
+                          "</x></configure>");
+  inner = g_strconcat (create, configure ? configure : "", NULL);
+  payload = pubsub_payload (XGB_NS_PUBSUB, inner);
+
+  change_async (self, collection ? "create-collection" : "create", node,
+                config ? _("with configuration") : NULL, payload,
+                xgb_pubsub_service_create_async, cancellable, create_done_cb, task);
+}
+
+char *
+xgb_pubsub_service_create_finish (XgbPubsubService  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+owner_change_async (XgbPubsubService    *self,
+                    const char          *action,
+                    const char          *element,
+                    const char          *node,
+                    const char          *body,
+                    const char          *detail,
+                    gpointer             source_tag,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autofree char *open = g_markup_printf_escaped ("<%s node='%s'", element, node);
+  g_autofree char *inner = NULL;
+  g_autofree char *payload = NULL;
+
+  if (body != NULL)
+    inner = g_strdup_printf ("%s>%s</%s>", open, body, element);
+  else
+    inner = g_strconcat (open, "/>", NULL);
+  payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, inner);
+
+  change_async (self, action, node, detail, payload, source_tag, cancellable, callback, user_data);
+}
+
+void
+xgb_pubsub_service_delete_async (XgbPubsubService    *self,
+                                 const char          *node,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  owner_change_async (self, "delete", "delete", node, NULL, NULL,
+                      xgb_pubsub_service_delete_async, cancellable, callback, user_data);
+}
+
+void
+xgb_pubsub_service_purge_async (XgbPubsubService    *self,
+                                const char          *node,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  owner_change_async (self, "purge", "purge", node, NULL, NULL,
+                      xgb_pubsub_service_purge_async, cancellable, callback, user_data);
+}
+
+/**
+ * xgb_pubsub_service_set_config_async:
+ * @submit_form: a `<x xmlns='jabber:x:data' type='submit'>` element
+ */
+void
+xgb_pubsub_service_set_config_async (XgbPubsubService    *self,
+                                     const char          *node,
+                                     const char          *submit_form,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  owner_change_async (self, "configure", "configure", node, submit_form, NULL,
+                      xgb_pubsub_service_set_config_async, cancellable, callback, user_data);
+}
+
+void
+xgb_pubsub_service_set_affiliations_async (XgbPubsubService    *self,
+                                           const char          *node,
+                                           GPtrArray           *affiliations,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) detail = g_string_new (NULL);
+
+  for (guint i = 0; i < affiliations->len; i++)
+    {
+      XgbPubsubAffiliation *a = affiliations->pdata[i];
+      g_autofree char *element = g_markup_printf_escaped ("<affiliation jid='%s' affiliation='%s'/>",
+                                                          a->jid, a->affiliation);
+
+      g_string_append (body, element);
+      g_string_append_printf (detail, "%s%s=%s", i ? ", " : "", a->jid, a->affiliation);
+    }
+
+  owner_change_async (self, "affiliations", "affiliations", node, body->str, detail->str,
+                      xgb_pubsub_service_set_affiliations_async, cancellable, callback, user_data);
+}
+
+/**
+ * xgb_pubsub_service_set_subscriptions_async:
+ * @subscriptions: (element-type XgbPubsubSubscription): "subscribed" for
+ *   another JID subscribes it, "none" unsubscribes it
+ *
+ * The owner `<subscriptions>` set: the way to subscribe or unsubscribe
+ * another JID (a `<subscribe jid=other>` may be refused, XEP-0060
+ * 6.1.3.1).
+ */
+void
+xgb_pubsub_service_set_subscriptions_async (XgbPubsubService    *self,
+                                            const char          *node,
+                                            GPtrArray           *subscriptions,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) detail = g_string_new (NULL);
+
+  for (guint i = 0; i < subscriptions->len; i++)
+    {
+      XgbPubsubSubscription *s = subscriptions->pdata[i];
+      g_autofree char *element = NULL;
+
+      if (s->subid != NULL)
+        element = g_markup_printf_escaped ("<subscription jid='%s' subscription='%s' subid='%s'/>",
+                                           s->jid, s->subscription, s->subid);
+      else
+        element = g_markup_printf_escaped ("<subscription jid='%s' subscription='%s'/>",
+                                           s->jid, s->subscription);
+      g_string_append (body, element);
+      g_string_append_printf (detail, "%s%s=%s", i ? ", " : "", s->jid, s->subscription);
+    }
+
+  owner_change_async (self, "subscriptions", "subscriptions", node, body->str, detail->str,
+                      xgb_pubsub_service_set_subscriptions_async, cancellable, callback, user_data);
+}
+
+/* --- forms: configuration and default ------------------------------- */
+
+static gpointer
+parse_form_reply (const xmlNode  *iq,
+                  gpointer        element,
+                  GError        **error)
+{
+  xmlNode *pubsub = reply_child (iq, XGB_NS_PUBSUB_OWNER);
+  xmlNode *holder = xgb_xml_child (pubsub, element, NULL);
+  xmlNode *x = xgb_xml_child (holder, "x", "jabber:x:data");
+  xmlDoc *doc;
+
+  if (x == NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                           _("The server’s answer holds no configuration form."));
+      return NULL;
+    }
+
+  doc = xmlNewDoc ((const xmlChar *) "1.0");
+  xmlDocSetRootElement (doc, xmlDocCopyNode (x, doc, 1));
+  return doc;
+}
+
+void
+xgb_pubsub_service_get_config_async (XgbPubsubService    *self,
+                                     const char          *node,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *inner = g_markup_printf_escaped ("<configure node='%s'/>", node);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, inner);
+
+  request (self, "get", payload, parse_form_reply, (gpointer) "configure", NULL,
+           (GDestroyNotify) xmlFreeDoc, xgb_pubsub_service_get_config_async,
+           cancellable, callback, user_data);
+}
+
+void
+xgb_pubsub_service_get_default_config_async (XgbPubsubService    *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, "<default/>");
+
+  request (self, "get", payload, parse_form_reply, (gpointer) "default", NULL,
+           (GDestroyNotify) xmlFreeDoc, xgb_pubsub_service_get_config_async,
+           cancellable, callback, user_data);
+}
+
+xmlDoc *
+xgb_pubsub_service_form_finish (XgbPubsubService  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_config_async, error);
+}
+
+/* --- affiliations and subscriptions --------------------------------- */
+
+static GPtrArray *
+parse_owner_list (const xmlNode  *iq,
+                  const char     *list,
+                  const char     *entry,
+                  GError        **error)
+{
+  xmlNode *pubsub = reply_child (iq, XGB_NS_PUBSUB_OWNER);
+  xmlNode *holder = xgb_xml_child (pubsub, list, NULL);
+  GPtrArray *result;
+  gboolean is_affiliation = g_str_equal (entry, "affiliation");
+
+  if (holder == NULL)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                   _("The server’s answer holds no %s."), list);
+      return NULL;
+    }
+
+  result = g_ptr_array_new_with_free_func (is_affiliation ? (GDestroyNotify) xgb_pubsub_affiliation_free
+                                                          : (GDestroyNotify) xgb_pubsub_subscription_free);
+  for (xmlNode *c = holder->children; c != NULL; c = c->next)
+    {
+      g_autofree char *jid = NULL;
+      g_autofree char *state = NULL;
+
+      if (!xgb_xml_is (c, entry, NULL))
+        continue;
+      jid = xgb_xml_get_attr (c, "jid");
+      state = xgb_xml_get_attr (c, entry);
+      if (jid == NULL || state == NULL)
+        continue;
+
+      if (is_affiliation)
+        {
+          XgbPubsubAffiliation *a = g_new0 (XgbPubsubAffiliation, 1);
+
+          a->jid = g_steal_pointer (&jid);
+          a->affiliation = g_steal_pointer (&state);
+          g_ptr_array_add (result, a);
+        }
+      else
+        {
+          XgbPubsubSubscription *s = g_new0 (XgbPubsubSubscription, 1);
+
+          s->jid = g_steal_pointer (&jid);
+          s->subscription = g_steal_pointer (&state);
+          s->subid = xgb_xml_get_attr (c, "subid");
+          g_ptr_array_add (result, s);
+        }
+    }
+
+  return result;
+}
+
+GPtrArray *
+xgb_pubsub_parse_affiliations (const xmlNode  *iq,
+                               GError        **error)
+{
+  return parse_owner_list (iq, "affiliations", "affiliation", error);
+}
+
+GPtrArray *
+xgb_pubsub_parse_subscriptions (const xmlNode  *iq,
+                                GError        **error)
+{
+  return parse_owner_list (iq, "subscriptions", "subscription", error);
+}
+
+static gpointer
+parse_affiliations_reply (const xmlNode  *iq,
+                          gpointer        data,
+                          GError        **error)
+{
+  return xgb_pubsub_parse_affiliations (iq, error);
+}
+
+static gpointer
+parse_subscriptions_reply (const xmlNode  *iq,
+                           gpointer        data,
+                           GError        **error)
+{
+  return xgb_pubsub_parse_subscriptions (iq, error);
+}
+
+void
+xgb_pubsub_service_get_affiliations_async (XgbPubsubService    *self,
+                                           const char          *node,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autofree char *inner = g_markup_printf_escaped ("<affiliations node='%s'/>", node);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, inner);
+
+  request (self, "get", payload, parse_affiliations_reply, NULL, NULL,
+           (GDestroyNotify) g_ptr_array_unref, xgb_pubsub_service_get_affiliations_async,
+           cancellable, callback, user_data);
+}
+
+void
+xgb_pubsub_service_get_subscriptions_async (XgbPubsubService    *self,
+                                            const char          *node,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autofree char *inner = g_markup_printf_escaped ("<subscriptions node='%s'/>", node);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, inner);
+
+  request (self, "get", payload, parse_subscriptions_reply, NULL, NULL,
+           (GDestroyNotify) g_ptr_array_unref, xgb_pubsub_service_get_affiliations_async,
+           cancellable, callback, user_data);
+}
+
+GPtrArray *
+xgb_pubsub_service_list_finish (XgbPubsubService  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_affiliations_async, error);
+}
+
+/* --- items ---------------------------------------------------------- */
+
+static GDateTime *
+parse_time (const xmlNode *node)
+{
+  g_autofree char *text = xgb_xml_get_text (node);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  if (text == NULL)
+    return NULL;
+  g_strstrip (text);
+  return g_date_time_new_from_iso8601 (text, utc);
+}
+
+static const xmlNode *
+find_descendant (const xmlNode *node,
+                 const char    *name,
+                 guint          depth)
+{
+  if (node == NULL || depth > 6)
+    return NULL;
+
+  for (const xmlNode *c = node->children; c != NULL; c = c->next)
+    {
+      const xmlNode *found;
+
+      if (c->type != XML_ELEMENT_NODE)
+        continue;
+      if (strcmp ((const char *) c->name, name) == 0)
+        return c;
+      found = find_descendant (c, name, depth + 1);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * xgb_pubsub_payload_timestamp:
+ * @payload: an item's payload element
+ *
+ * Neither ejabberd nor Prosody tells when an item was published, so a
+ * time comes only from well-known payload fields: Atom `<published>` or
+ * `<updated>` (XEP-0277 and most feeds), IODEF `<ReportTime>` or
+ * `GenerationTime`.  Never the time of fetching.
+ *
+ * Returns: (transfer full) (nullable): the time
+ */
+GDateTime *
+xgb_pubsub_payload_timestamp (const xmlNode *payload)
+{
+  static const char * const fields[] = { "published", "updated", "ReportTime", "GenerationTime" };
+
+  if (payload == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const xmlNode *field = strcmp ((const char *) payload->name, fields[i]) == 0
+                               ? payload : find_descendant (payload, fields[i], 0);
+      GDateTime *time = field ? parse_time (field) : NULL;
+
+      if (time != NULL)
+        return time;
+    }
+
+  return NULL;
+}
+
+static XgbPubsubItem *
+parse_item (const xmlNode *element)
+{
+  XgbPubsubItem *item = g_new0 (XgbPubsubItem, 1);
+  xmlNode *payload = NULL;
+
+  item->id = xgb_xml_get_attr (element, "id");
+  item->publisher = xgb_xml_get_attr (element, "publisher");
+  for (xmlNode *c = element->children; c != NULL && payload == NULL; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      payload = c;
+  if (payload != NULL)
+    {
+      item->payload = xgb_xml_to_string (payload);
+      item->size = strlen (item->payload);
+      item->timestamp = xgb_pubsub_payload_timestamp (payload);
+    }
+
+  return item;
+}
+
+XgbPubsubItemPage *
+xgb_pubsub_parse_items (const xmlNode  *iq,
+                        GError        **error)
+{
+  xmlNode *pubsub = reply_child (iq, XGB_NS_PUBSUB);
+  xmlNode *items = xgb_xml_child (pubsub, "items", NULL);
+  XgbPubsubItemPage *page;
+
+  if (items == NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                           _("The server’s answer holds no items."));
+      return NULL;
+    }
+
+  page = g_new0 (XgbPubsubItemPage, 1);
+  page->items = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_item_free);
+  for (xmlNode *c = items->children; c != NULL; c = c->next)
+    if (xgb_xml_is (c, "item", NULL))
+      g_ptr_array_add (page->items, parse_item (c));
+  page->rsm = xgb_rsm_parse (pubsub);
+
+  return page;
+}
+
+static gpointer
+parse_items_reply (const xmlNode  *iq,
+                   gpointer        data,
+                   GError        **error)
+{
+  return xgb_pubsub_parse_items (iq, error);
+}
+
+/**
+ * xgb_pubsub_service_get_items_async:
+ * @max: the page size (with RSM)
+ * @after: (nullable): the page after this item (RSM)
+ * @ids: (nullable): fetch exactly these items instead of a page
+ *
+ * A page of persisted items.  Where the service does not page (no RSM),
+ * list the ids with xgb_pubsub_service_get_item_ids_async() and fetch
+ * them here in batches, rather than every payload at once.
+ */
+void
+xgb_pubsub_service_get_items_async (XgbPubsubService    *self,
+                                    const char          *node,
+                                    guint                max,
+                                    const char          *after,
+                                    const char * const  *ids,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autofree char *open = g_markup_printf_escaped ("<items node='%s'>", node);
+  g_autoptr(GString) inner = g_string_new (open);
+  g_autofree char *payload = NULL;
+
+  if (ids != NULL)
+    {
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          g_autofree char *item = g_markup_printf_escaped ("<item id='%s'/>", ids[i]);
+
+          g_string_append (inner, item);
+        }
+      g_string_append (inner, "</items>");
+    }
+  else
+    {
+      g_autofree char *set = xgb_rsm_build (max, after, NULL, -1);
+
+      g_string_append (inner, "</items>");
+      g_string_append (inner, set);
+    }
+  payload = pubsub_payload (XGB_NS_PUBSUB, inner->str);
+
+  request (self, "get", payload, parse_items_reply, NULL, NULL,
+           (GDestroyNotify) xgb_pubsub_item_page_free, xgb_pubsub_service_get_items_async,
+           cancellable, callback, user_data);
+}
+
+XgbPubsubItemPage *
+xgb_pubsub_service_get_items_finish (XgbPubsubService  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_items_async, error);
+}
+
+static gpointer
+parse_item_ids (const xmlNode  *iq,
+                gpointer        data,
+                GError        **error)
+{
+  g_autoptr(GPtrArray) items = xgb_disco_items_parse (iq, error);
+  GPtrArray *ids;
+
+  if (items == NULL)
+    return NULL;
+
+  /* disco#items of a topic: one item per persisted item, its id as name */
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < items->len; i++)
+    {
+      XgbDiscoItem *item = items->pdata[i];
+
+      if (item->name != NULL)
+        g_ptr_array_add (ids, g_strdup (item->name));
+    }
+  g_ptr_array_add (ids, NULL);
+
+  return g_ptr_array_free (ids, FALSE);
+}
+
+void
+xgb_pubsub_service_get_item_ids_async (XgbPubsubService    *self,
+                                       const char          *node,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *payload = g_markup_printf_escaped ("<query xmlns='%s' node='%s'/>",
+                                                      XGB_NS_DISCO_ITEMS, node);
+
+  request (self, "get", payload, parse_item_ids, NULL, NULL,
+           (GDestroyNotify) g_strfreev, xgb_pubsub_service_get_item_ids_async,
+           cancellable, callback, user_data);
+}
+
+GStrv
+xgb_pubsub_service_get_item_ids_finish (XgbPubsubService  *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_item_ids_async, error);
+}
+
+/* --- publish and retract -------------------------------------------- */
+
+static void
+publish_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = g_task_propagate_pointer (G_TASK (result), &error);
+  xmlNode *publish;
+  char *id;
+
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  publish = xgb_xml_child (reply_child (xmlDocGetRootElement (doc), XGB_NS_PUBSUB), "publish", NULL);
+  id = xgb_xml_get_attr (xgb_xml_child (publish, "item", NULL), "id");
+  if (id == NULL)
+    id = g_strdup (g_task_get_task_data (task));
+  g_task_return_pointer (task, id ? id : g_strdup (""), g_free);
+}
+
+/**
+ * xgb_pubsub_service_publish_async:
+ * @id: (nullable): the item id; %NULL lets the server choose
+ * @payload: one well-formed XML element
+ */
+void
+xgb_pubsub_service_publish_async (XgbPubsubService    *self,
+                                  const char          *node,
+                                  const char          *id,
+                                  const char          *payload,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *open = g_markup_printf_escaped ("<publish node='%s'>", node);
+  g_autofree char *item = id ? g_markup_printf_escaped ("<item id='%s'>", id) : g_strdup ("<item>");
+  g_autofree char *inner = g_strconcat (open, item, payload, "</item></publish>", NULL);
+  g_autofree char *stanza = pubsub_payload (XGB_NS_PUBSUB, inner);
+
+  g_task_set_source_tag (task, xgb_pubsub_service_publish_async);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+
+  if (payload == NULL || !g_utf8_validate (payload, -1, NULL))
+    {
+      g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                               _("The payload is not valid UTF-8 text; nothing was published."));
+      g_object_unref (task);
+      return;
+    }
+  {
+    g_autoptr(xmlDoc) check = xgb_xml_parse (payload, strlen (payload), NULL);
+
+    if (check == NULL)
+      {
+        g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                                 _("The payload is not one well-formed XML element; nothing was published."));
+        g_object_unref (task);
+        return;
+      }
+  }
+
+  change_async (self, "publish", node, id, stanza, xgb_pubsub_service_publish_async,
+                cancellable, publish_done_cb, task);
+}
+
+char *
+xgb_pubsub_service_publish_finish (XgbPubsubService  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char               *node;
+  GPtrArray          *results;   /* of XgbPubsubRetractResult*, in the order of the ids */
+  guint               next;
+  guint               in_flight;
+  guint               done;
+  XgbRetractProgress  progress;
+  gpointer            progress_data;
+  GCancellable       *cancellable;   /* stops sending, not the report */
+} Retract;
+
+static void
+retract_free (gpointer data)
+{
+  Retract *r = data;
+
+  g_free (r->node);
+  g_clear_pointer (&r->results, g_ptr_array_unref);
+  g_clear_object (&r->cancellable);
+  g_free (r);
+}
+
+static void retract_next (GTask *task);
+
+typedef struct
+{
+  GTask *task;
+  guint  index;
+} RetractOne;
+
+static void
+retract_one_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RetractOne *one = user_data;
+  g_autoptr(GTask) task = one->task;
+  Retract *r = g_task_get_task_data (task);
+  XgbPubsubRetractResult *res = r->results->pdata[one->index];
+  XgbPubsubService *self = g_task_get_source_object (task);
+
+  xgb_pubsub_service_change_finish (self, result, &res->error);
+  g_free (one);
+
+  r->in_flight--;
+  r->done++;
+  if (r->progress != NULL)
+    r->progress (r->done, r->results->len, r->progress_data);
+
+  retract_next (task);
+}
+
+static void
+retract_next (GTask *task)
+{
+  Retract *r = g_task_get_task_data (task);
+  XgbPubsubService *self = g_task_get_source_object (task);
+  GCancellable *cancellable = r->cancellable;
+
+  while (r->in_flight < MAX_IN_FLIGHT && r->next < r->results->len)
+    {
+      XgbPubsubRetractResult *res = r->results->pdata[r->next];
+      RetractOne *one = g_new0 (RetractOne, 1);
+      g_autofree char *open = g_markup_printf_escaped ("<retract node='%s'><item id='%s'/></retract>",
+                                                       r->node, res->id);
+      g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB, open);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          /* Not sent: say so per item, the rest of the report stays true. */
+          for (; r->next < r->results->len; r->next++)
+            {
+              XgbPubsubRetractResult *skipped = r->results->pdata[r->next];
+
+              skipped->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    _("Not retracted: cancelled before it was sent."));
+            }
+          g_free (one);
+          break;
+        }
+
+      one->task = g_object_ref (task);
+      one->index = r->next++;
+      r->in_flight++;
+      change_async (self, "retract", r->node, res->id, payload, xgb_pubsub_service_retract_async,
+                    NULL, retract_one_cb, one);
+    }
+
+  if (r->in_flight == 0 && r->next >= r->results->len)
+    g_task_return_pointer (task, g_ptr_array_ref (r->results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * xgb_pubsub_service_retract_async:
+ * @ids: the items to retract
+ * @progress: (nullable): called after each answer
+ *
+ * Retracts items one request each, at most 32 in flight.  Cancelling
+ * stops sending; what was sent is awaited, so the per-item results say
+ * exactly what was and was not retracted.
+ */
+void
+xgb_pubsub_service_retract_async (XgbPubsubService    *self,
+                                  const char          *node,
+                                  const char * const  *ids,
+                                  XgbRetractProgress   progress,
+                                  gpointer             progress_data,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  Retract *r = g_new0 (Retract, 1);
+
+  g_task_set_source_tag (task, xgb_pubsub_service_retract_async);
+  r->node = g_strdup (node);
+  r->results = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_retract_result_free);
+  r->progress = progress;
+  r->progress_data = progress_data;
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      XgbPubsubRetractResult *res = g_new0 (XgbPubsubRetractResult, 1);
+
+      res->id = g_strdup (ids[i]);
+      g_ptr_array_add (r->results, res);
+    }
+  r->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  /* The task itself is not cancellable: it always reports per item. */
+  g_task_set_task_data (task, r, retract_free);
+
+  retract_next (task);
+}
+
+GPtrArray *
+xgb_pubsub_service_retract_finish (XgbPubsubService  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
