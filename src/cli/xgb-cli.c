@@ -553,15 +553,23 @@ cmd_items (Cli *cli)
   guint64 n = 0;
   guint64 limit = opt_max >= 0 ? (guint64) opt_max : G_MAXUINT64;
   gint64 total = -1;
+  g_autoptr(XgbPubsubItemIds) how = NULL;
+  Waiter probe = { 0 };
+
+  xgb_pubsub_service_get_item_ids_async (cli->service, node, NULL, waiter_cb, &probe);
+  how = xgb_pubsub_service_get_item_ids_finish (cli->service, waiter_wait (&probe), &error);
+  waiter_clear (&probe);
+  if (how == NULL)
+    return fail (cli, error);
+  total = how->count;
 
   xgb_cli_output_begin_object (cli->out, NULL);
   xgb_cli_output_string (cli->out, "node", node);
   xgb_cli_output_begin_array (cli->out, "items");
 
-  if (xgb_pubsub_service_has (cli->service, XGB_PUBSUB_CAP_RSM))
+  if (how->paged)
     {
       g_autofree char *after = NULL;
-      guint64 seen_pages = 0;
 
       while (n < limit)
         {
@@ -575,7 +583,6 @@ cmd_items (Cli *cli)
           waiter_clear (&w);
           if (page == NULL)
             return fail (cli, error);
-          seen_pages++;
 
           for (guint i = 0; i < page->items->len && n < limit; i++, n++)
             output_item (cli, page->items->pdata[i]);
@@ -594,16 +601,8 @@ cmd_items (Cli *cli)
   else
     {
       Waiter w = { 0 };
-      g_auto(GStrv) ids = NULL;
-      guint n_ids;
-
-      xgb_pubsub_service_get_item_ids_async (cli->service, node, NULL, waiter_cb, &w);
-      ids = xgb_pubsub_service_get_item_ids_finish (cli->service, waiter_wait (&w), &error);
-      waiter_clear (&w);
-      if (ids == NULL)
-        return fail (cli, error);
-      n_ids = g_strv_length (ids);
-      total = n_ids;
+      GStrv ids = how->ids;
+      guint n_ids = g_strv_length (ids);
 
       for (guint start = 0; start < n_ids && n < limit; start += (guint) opt_page_size)
         {

@@ -1119,18 +1119,40 @@ xgb_pubsub_service_get_items_finish (XgbPubsubService  *self,
   return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_items_async, error);
 }
 
+void
+xgb_pubsub_item_ids_free (XgbPubsubItemIds *ids)
+{
+  if (ids == NULL)
+    return;
+  g_strfreev (ids->ids);
+  g_free (ids);
+}
+
 static gpointer
 parse_item_ids (const xmlNode  *iq,
                 gpointer        data,
                 GError        **error)
 {
   g_autoptr(GPtrArray) items = xgb_disco_items_parse (iq, error);
+  g_autoptr(XgbRsmResult) rsm = NULL;
+  XgbPubsubItemIds *result;
   GPtrArray *ids;
 
   if (items == NULL)
     return NULL;
 
-  /* disco#items of a topic: one item per persisted item, its id as name */
+  result = g_new0 (XgbPubsubItemIds, 1);
+  rsm = xgb_rsm_parse (xgb_xml_child (iq, "query", XGB_NS_DISCO_ITEMS));
+  result->count = rsm ? rsm->count : -1;
+  if (rsm != NULL)
+    {
+      /* It pages: the items themselves are read with RSM. */
+      result->paged = TRUE;
+      return result;
+    }
+
+  /* It ignored the RSM request and listed every item: one per
+   * persisted item, its id as name. */
   ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < items->len; i++)
     {
@@ -1139,11 +1161,21 @@ parse_item_ids (const xmlNode  *iq,
       if (item->name != NULL)
         g_ptr_array_add (ids, g_strdup (item->name));
     }
+  result->count = ids->len;
   g_ptr_array_add (ids, NULL);
+  result->ids = (GStrv) g_ptr_array_free (ids, FALSE);
 
-  return g_ptr_array_free (ids, FALSE);
+  return result;
 }
 
+/**
+ * xgb_pubsub_service_get_item_ids_async:
+ *
+ * Learns how to read a topic's items without downloading every payload
+ * at once: a disco#items of the node with an RSM page of one.  A server
+ * that pages answers with a set (ejabberd, which does not advertise
+ * RSM); one that does not lists every id (Prosody).
+ */
 void
 xgb_pubsub_service_get_item_ids_async (XgbPubsubService    *self,
                                        const char          *node,
@@ -1151,15 +1183,16 @@ xgb_pubsub_service_get_item_ids_async (XgbPubsubService    *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autofree char *payload = g_markup_printf_escaped ("<query xmlns='%s' node='%s'/>",
-                                                      XGB_NS_DISCO_ITEMS, node);
+  g_autofree char *head = g_markup_printf_escaped ("<query xmlns='%s' node='%s'>", XGB_NS_DISCO_ITEMS, node);
+  g_autofree char *set = xgb_rsm_build (1, NULL, NULL, -1);
+  g_autofree char *payload = g_strconcat (head, set, "</query>", NULL);
 
   request (self, "get", payload, parse_item_ids, NULL, NULL,
-           (GDestroyNotify) g_strfreev, xgb_pubsub_service_get_item_ids_async,
+           (GDestroyNotify) xgb_pubsub_item_ids_free, xgb_pubsub_service_get_item_ids_async,
            cancellable, callback, user_data);
 }
 
-GStrv
+XgbPubsubItemIds *
 xgb_pubsub_service_get_item_ids_finish (XgbPubsubService  *self,
                                         GAsyncResult      *result,
                                         GError           **error)

@@ -103,6 +103,20 @@ typedef struct
 } XgbPubsubRetractResult;
 
 /**
+ * XgbPubsubItemIds:
+ * How a topic's items can be read: @paged when the server answered the
+ * probe with an RSM set (then page the items with RSM, @count is its
+ * size when told); otherwise @ids lists every item id (the server does
+ * not page: fetch the items by id in batches).
+ */
+typedef struct
+{
+  gboolean  paged;
+  gint64    count;
+  GStrv     ids;         /* NULL when @paged */
+} XgbPubsubItemIds;
+
+/**
  * XgbPubsubChange:
  * One change the core made (or tried to make) on the Broker: the hook
  * the audit trail is built on.
@@ -247,7 +261,7 @@ void                xgb_pubsub_service_get_item_ids_async  (XgbPubsubService *se
                                                             GCancellable     *cancellable,
                                                             GAsyncReadyCallback callback,
                                                             gpointer          user_data);
-GStrv               xgb_pubsub_service_get_item_ids_finish (XgbPubsubService *self,
+XgbPubsubItemIds   *xgb_pubsub_service_get_item_ids_finish (XgbPubsubService *self,
                                                             GAsyncResult     *result,
                                                             GError          **error);
 
@@ -291,9 +305,11 @@ void                xgb_pubsub_item_free         (XgbPubsubItem     *item);
 void                xgb_pubsub_affiliation_free  (XgbPubsubAffiliation *affiliation);
 void                xgb_pubsub_subscription_free (XgbPubsubSubscription *subscription);
 void                xgb_pubsub_retract_result_free (XgbPubsubRetractResult *result);
+void                xgb_pubsub_item_ids_free     (XgbPubsubItemIds  *ids);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubNodePage, xgb_pubsub_node_page_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubNodeInfo, xgb_pubsub_node_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubItemPage, xgb_pubsub_item_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubItemIds, xgb_pubsub_item_ids_free)
 
 G_END_DECLS

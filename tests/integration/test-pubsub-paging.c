@@ -1,0 +1,249 @@
+/* test-pubsub-paging.c - 1000 items on one ejabberd topic come back
+ * exactly once each, in order, over many requests; the change hook
+ * reports every change (run under with-server.sh ejabberd)
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "xgb-error.h"
+#include "xgb-pubsub.h"
+#include "xgb-test-util.h"
+
+#define N_ITEMS 1000
+#define PAGE 100
+
+typedef struct
+{
+  XgbPubsubService *service;
+  char             *node;
+  guint             next;
+  guint             in_flight;
+  guint             done;
+  guint             failed;
+} Publisher;
+
+static void publish_more (Publisher *p);
+
+static void
+published_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Publisher *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (id == NULL)
+    {
+      g_test_message ("publish failed: %s", error->message);
+      p->failed++;
+    }
+  p->in_flight--;
+  p->done++;
+  publish_more (p);
+}
+
+static void
+publish_more (Publisher *p)
+{
+  while (p->in_flight < 32 && p->next < N_ITEMS)
+    {
+      g_autofree char *id = g_strdup_printf ("item-%04u", p->next);
+      g_autofree char *payload = g_strdup_printf ("<entry xmlns='urn:xgb:test'><n>%u</n></entry>", p->next);
+
+      p->next++;
+      p->in_flight++;
+      xgb_pubsub_service_publish_async (p->service, p->node, id, payload, NULL, published_cb, p);
+    }
+}
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = g_object_ref (result);
+  w->done = TRUE;
+}
+
+static void
+change_cb (XgbPubsubService      *service,
+           const XgbPubsubChange *change,
+           GPtrArray             *log)
+{
+  g_assert_nonnull (change->account);
+  g_assert_cmpstr (change->service, ==, xgb_pubsub_service_get_jid (service));
+  g_ptr_array_add (log, g_strdup_printf ("%s %s %s", change->action, change->node ? change->node : "-",
+                                         change->error ? "failed" : "ok"));
+}
+
+static XgbPubsubService *
+admin_service (XgbConnection **out_connection)
+{
+  g_autoptr(XgbLoginParams) params =
+    xgb_test_params (xgb_test_env ("XGB_TEST_ADMIN_JID"), xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"),
+                     "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
+  XgbConnection *connection = xgb_connection_new (params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = NULL;
+  Wait w = { 0 };
+
+  g_assert_true (xgb_test_connect (connection, &error));
+  xgb_find_broker_async (connection, NULL, NULL, wait_cb, &w);
+  xgb_test_wait (&w.done, 30);
+  info = xgb_find_broker_finish (connection, w.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+
+  *out_connection = connection;
+  return xgb_pubsub_service_new (connection, info);
+}
+
+static void
+test_paging (void)
+{
+  g_autoptr(XgbConnection) connection = NULL;
+  g_autoptr(XgbPubsubService) service = admin_service (&connection);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *node = g_strdup_printf ("paging-%08x", g_random_int ());
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  Publisher p = { 0 };
+  Wait w = { 0 };
+  guint seen = 0, requests, pages = 0;
+  gboolean done = FALSE;
+  g_autofree char *created = NULL;
+  const char *config = "<x xmlns='jabber:x:data' type='submit'>"
+                       "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+                       "<field var='pubsub#max_items'><value>5000</value></field></x>";
+
+  g_signal_connect (service, "change", G_CALLBACK (change_cb), log);
+
+  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, wait_cb, &w);
+  xgb_test_wait (&w.done, 30);
+  created = xgb_pubsub_service_create_finish (service, w.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (created, ==, node);
+  g_clear_object (&w.result);
+
+  p.service = service;
+  p.node = node;
+  publish_more (&p);
+  while (!done)
+    {
+      done = p.done == N_ITEMS;
+      if (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (p.failed, ==, 0);
+  /* create + 1000 publishes, each reported through the hook */
+  g_assert_cmpuint (log->len, ==, 1 + N_ITEMS);
+  {
+    g_autofree char *first = g_strdup_printf ("create %s ok", node);
+
+    g_assert_cmpstr (log->pdata[0], ==, first);
+  }
+
+  /* ejabberd pages items with RSM without advertising it: the probe
+   * finds out. */
+  {
+    g_autoptr(XgbPubsubItemIds) how = NULL;
+    Wait iw = { 0 };
+
+    xgb_pubsub_service_get_item_ids_async (service, node, NULL, wait_cb, &iw);
+    xgb_test_wait (&iw.done, 30);
+    how = xgb_pubsub_service_get_item_ids_finish (service, iw.result, &error);
+    g_clear_object (&iw.result);
+    g_assert_no_error (error);
+    g_assert_true (how->paged);
+    g_assert_null (how->ids);
+    g_assert_cmpint (how->count, ==, N_ITEMS);
+  }
+
+  requests = xgb_pubsub_service_get_n_requests (service);
+  for (;;)
+    {
+      g_autoptr(XgbPubsubItemPage) page = NULL;
+      Wait pw = { 0 };
+
+      xgb_pubsub_service_get_items_async (service, node, PAGE, after, NULL, NULL, wait_cb, &pw);
+      xgb_test_wait (&pw.done, 60);
+      page = xgb_pubsub_service_get_items_finish (service, pw.result, &error);
+      g_clear_object (&pw.result);
+      g_assert_no_error (error);
+      pages++;
+
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          g_autofree char *expected = g_strdup_printf ("item-%04u", seen);
+          XgbPubsubItem *item = page->items->pdata[i];
+
+          /* exactly once each, oldest first */
+          g_assert_cmpstr (item->id, ==, expected);
+          seen++;
+        }
+      g_assert_nonnull (page->rsm);
+      g_assert_cmpint (page->rsm->count, ==, N_ITEMS);
+      if (page->items->len == 0 || seen >= N_ITEMS)
+        break;
+      g_free (after);
+      after = g_strdup (page->rsm->last);
+    }
+  g_assert_cmpuint (seen, ==, N_ITEMS);
+  g_assert_cmpuint (pages, ==, N_ITEMS / PAGE);
+  g_assert_cmpuint (xgb_pubsub_service_get_n_requests (service) - requests, ==, pages);
+  g_test_message ("%u items in %u requests of %u", seen, pages, PAGE);
+
+  /* The same through xgb-cli --json --stats */
+  {
+    g_autofree char *cli = g_build_filename (xgb_test_env ("XGB_BUILD_DIR"), "src", "cli", "xgb-cli", NULL);
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XGB_PASSWORD", xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"), TRUE);
+    const char *argv[] = {
+      cli, "--jid", xgb_test_env ("XGB_TEST_ADMIN_JID"), "--host", "127.0.0.1",
+      "--port", xgb_test_env ("XGB_TEST_PORT"), "--ca-file", xgb_test_env ("XGB_TEST_CA_FILE"),
+      "items", node, "--json", "--stats", "--page-size", "100", NULL
+    };
+    int status = 0;
+    const char *stats;
+    guint64 cli_requests;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (out, "\"count\": 1000"));
+    g_assert_nonnull (strstr (out, "\"id\": \"item-0999\""));
+    stats = strstr (err, "requests=");
+    g_assert_nonnull (stats);
+    cli_requests = g_ascii_strtoull (stats + strlen ("requests="), NULL, 10);
+    g_test_message ("xgb-cli: %s", g_strstrip (err));
+    /* disco for the Broker, then 10 pages */
+    g_assert_cmpuint (cli_requests, >=, 10);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pubsub/paging-1000-items", test_paging);
+  ret = g_test_run ();
+  g_assert_true (xgb_connection_wait_for_threads (10000));
+  return ret;
+}
