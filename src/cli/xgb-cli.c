@@ -889,6 +889,134 @@ cmd_unsubscribe (Cli *cli)
   return subscribe_jid (cli, "none");
 }
 
+static GPtrArray *
+pending_of (Cli         *cli,
+            const char  *node,
+            GError     **error)
+{
+  Waiter w = { 0 };
+  GPtrArray *found;
+
+  xgb_pubsub_service_get_pending_async (cli->service, node, NULL, waiter_cb, &w);
+  found = xgb_pubsub_service_get_pending_finish (cli->service, waiter_wait (&w), error);
+  waiter_clear (&w);
+  return found;
+}
+
+/* pending [NODE]: the requests waiting, of one node or of every node the
+ * service names through its get-pending command. */
+static int
+cmd_pending (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) nodes = NULL;
+
+  if (!require (cli, XGB_PUBSUB_CAP_GET_PENDING, _("listing pending subscription requests")))
+    return EXIT_UNSUPPORTED;
+
+  if (cli->n_args > 0)
+    nodes = g_strdupv (cli->args);
+  else
+    {
+      Waiter w = { 0 };
+
+      xgb_pubsub_service_get_pending_nodes_async (cli->service, NULL, waiter_cb, &w);
+      nodes = xgb_pubsub_service_get_pending_nodes_finish (cli->service, waiter_wait (&w), &error);
+      waiter_clear (&w);
+      if (nodes == NULL)
+        return fail (cli, error);
+    }
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_begin_array (cli->out, "pending");
+  for (guint i = 0; nodes[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) found = pending_of (cli, nodes[i], &error);
+
+      if (found == NULL)
+        return fail (cli, error);
+      for (guint j = 0; j < found->len; j++)
+        {
+          XgbPubsubPending *p = found->pdata[j];
+
+          xgb_cli_output_begin_object (cli->out, NULL);
+          xgb_cli_output_string (cli->out, "node", p->node);
+          xgb_cli_output_string (cli->out, "jid", p->subscriber);
+          xgb_cli_output_string (cli->out, "subid", p->subid);
+          xgb_cli_output_end_object (cli->out);
+        }
+    }
+  xgb_cli_output_end_array (cli->out);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
+static int
+answer_pending (Cli      *cli,
+                gboolean  allow)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  guint answered = 0;
+
+  if (!require (cli, XGB_PUBSUB_CAP_GET_PENDING, _("pending subscription requests")))
+    return EXIT_UNSUPPORTED;
+
+  found = pending_of (cli, cli->args[0], &error);
+  if (found == NULL)
+    return fail (cli, error);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      XgbPubsubPending *p = found->pdata[i];
+      g_autoptr(XgbJid) asked = xgb_jid_parse (cli->args[1], NULL);
+      g_autoptr(XgbJid) requester = xgb_jid_parse (p->subscriber, NULL);
+      g_autofree char *a = asked ? xgb_jid_to_string (asked) : NULL;
+      g_autofree char *b = requester ? xgb_jid_to_string (requester) : NULL;
+
+      if (a == NULL || g_strcmp0 (a, b) != 0)
+        continue;
+      if (!xgb_pubsub_service_answer_pending (cli->service, p, allow, &error))
+        return fail (cli, error);
+      answered++;
+    }
+
+  if (answered == 0)
+    {
+      g_printerr (_("xgb-cli: %s has no pending request on %s.\n"), cli->args[1], cli->args[0]);
+      return EXIT_REFUSED;
+    }
+
+  /* Messages have no answer: make sure ours left before logging out. */
+  {
+    Waiter w = { 0 };
+    g_autoptr(GPtrArray) list = NULL;
+
+    xgb_pubsub_service_get_subscriptions_async (cli->service, cli->args[0], NULL, waiter_cb, &w);
+    list = xgb_pubsub_service_list_finish (cli->service, waiter_wait (&w), NULL);
+    waiter_clear (&w);
+  }
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, allow ? "approved" : "denied", cli->args[1]);
+  xgb_cli_output_string (cli->out, "node", cli->args[0]);
+  xgb_cli_output_int (cli->out, "requests", answered);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
+static int
+cmd_approve (Cli *cli)
+{
+  return answer_pending (cli, TRUE);
+}
+
+static int
+cmd_deny (Cli *cli)
+{
+  return answer_pending (cli, FALSE);
+}
+
 typedef int (*CommandFunc) (Cli *cli);
 
 static const struct
@@ -915,6 +1043,9 @@ static const struct
   { "subscriptions", cmd_subscriptions, 2, G_MAXUINT, "get NODE | set NODE JID=STATE…", N_("Read or change subscriptions") },
   { "subscribe", cmd_subscribe, 2, 2, "NODE JID", N_("Subscribe a JID to a node") },
   { "unsubscribe", cmd_unsubscribe, 2, 2, "NODE JID", N_("Unsubscribe a JID from a node") },
+  { "pending", cmd_pending, 0, G_MAXUINT, "[NODE…]", N_("Subscription requests waiting for approval") },
+  { "approve", cmd_approve, 2, 2, "NODE JID", N_("Approve a JID’s pending subscription request") },
+  { "deny", cmd_deny, 2, 2, "NODE JID", N_("Deny a JID’s pending subscription request") },
 };
 
 static char *

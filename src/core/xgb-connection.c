@@ -756,6 +756,15 @@ conn_cb (xmpp_conn_t         *conn,
       w->connected = TRUE;
       xmpp_handler_add (conn, iq_cb, NULL, "iq", NULL, w);
       xmpp_handler_add (conn, message_cb, NULL, "message", NULL, w);
+
+      /* Available, so that what the Broker sends to the bare JID reaches
+       * this session: authorization requests, event notifications. */
+      {
+        xmpp_stanza_t *presence = xmpp_presence_new (w->xctx);
+
+        xmpp_send (conn, presence);
+        xmpp_stanza_release (presence);
+      }
       worker_set_tick (w, TICK_CONNECTED_MS);
 
       e = g_new0 (Event, 1);
@@ -951,6 +960,27 @@ cmd_send (gpointer data)
     }
 
   g_hash_table_insert (w->expected_from, g_strdup (c->id), g_strdup (c->to ? c->to : ""));
+  xmpp_send (w->xconn, stanza);
+  xmpp_stanza_release (stanza);
+  worker_drain (w);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cmd_send_message (gpointer data)
+{
+  Command *c = data;
+  Worker *w = c->w;
+  xmpp_stanza_t *stanza;
+
+  if (w->xconn == NULL || !w->connected || c->generation != w->generation ||
+      !xmpp_conn_is_connected (w->xconn))
+    return G_SOURCE_REMOVE;
+
+  stanza = xmpp_stanza_new_from_string (w->xctx, c->text);
+  if (stanza == NULL)
+    return G_SOURCE_REMOVE;
   xmpp_send (w->xconn, stanza);
   xmpp_stanza_release (stanza);
   worker_drain (w);
@@ -1692,6 +1722,60 @@ xgb_connection_send_iq_async (XgbConnection       *self,
   self->stats.requests++;
   self->stats.bytes_sent += strlen (c->text);
   worker_post (self->worker, cmd_send, c, command_free);
+}
+
+/**
+ * xgb_connection_send_message:
+ * @to: the addressee
+ * @payload: the message's children, well-formed XML
+ *
+ * Sends a `<message>`; messages have no answer, so this only fails when
+ * it cannot even be sent.
+ *
+ * Returns: %FALSE with @error set when nothing was sent
+ */
+gboolean
+xgb_connection_send_message (XgbConnection  *self,
+                             const char     *to,
+                             const char     *payload,
+                             GError        **error)
+{
+  g_autofree char *norm_to = NULL;
+  g_autofree char *head = NULL;
+  g_autoptr(xmlDoc) check = NULL;
+  Command *c;
+
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (to != NULL && payload != NULL, FALSE);
+
+  if (self->state != XGB_CONNECTION_STATE_CONNECTED)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_NOT_CONNECTED, _("Not connected to the server."));
+      return FALSE;
+    }
+  if ((norm_to = normalize_jid (to)) == NULL)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid JID; nothing was sent."), to);
+      return FALSE;
+    }
+
+  head = g_markup_printf_escaped ("<message to='%s' id='%s-%" G_GUINT64_FORMAT "'>",
+                                  norm_to, self->id_prefix, ++self->serial);
+  c = command_new (self->worker);
+  c->generation = self->generation;
+  c->text = g_strconcat (head, payload, "</message>", NULL);
+  check = xgb_xml_parse (c->text, strlen (c->text), NULL);
+  if (check == NULL)
+    {
+      command_free (c);
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("The message is not well-formed XML; nothing was sent."));
+      return FALSE;
+    }
+  self->stats.bytes_sent += strlen (c->text);
+  worker_post (self->worker, cmd_send_message, c, command_free);
+  return TRUE;
 }
 
 xmlDoc *

@@ -60,6 +60,11 @@ xmlDoc             *xgb_connection_send_iq_finish     (XgbConnection         *se
                                                        GAsyncResult          *result,
                                                        GError               **error);
 
+gboolean            xgb_connection_send_message       (XgbConnection         *self,
+                                                       const char            *to,
+                                                       const char            *payload,
+                                                       GError               **error);
+
 XgbConnectionState  xgb_connection_get_state          (XgbConnection         *self);
 const GError       *xgb_connection_get_error          (XgbConnection         *self);
 const char         *xgb_connection_get_jid            (XgbConnection         *self);

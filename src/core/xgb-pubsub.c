@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xgb-error.h"
+#include "xgb-form.h"
 #include "xgb-pubsub.h"
 #include "xgb-request.h"
 #include "xgb-xml.h"
@@ -61,12 +62,14 @@ struct _XgbPubsubService
   char          *jid;
   XgbPubsubCaps  caps;
   guint          n_requests;
+  gulong         message_id;
 };
 
 G_DEFINE_FINAL_TYPE (XgbPubsubService, xgb_pubsub_service, G_TYPE_OBJECT)
 
 enum {
   CHANGE,
+  PENDING_REQUEST,
   N_SIGNALS
 };
 
@@ -155,6 +158,7 @@ xgb_pubsub_service_finalize (GObject *object)
 {
   XgbPubsubService *self = XGB_PUBSUB_SERVICE (object);
 
+  g_clear_signal_handler (&self->message_id, self->connection);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->info, xgb_disco_info_free);
   g_free (self->jid);
@@ -181,11 +185,82 @@ xgb_pubsub_service_class_init (XgbPubsubServiceClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  /**
+   * XgbPubsubService::pending-request:
+   * @pending: (type gpointer): an #XgbPubsubPending, valid during emission
+   *
+   * The service asked the owner to approve or deny a subscription (an
+   * authorization form arrived as a message).
+   */
+  signals[PENDING_REQUEST] =
+    g_signal_new ("pending-request",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
 xgb_pubsub_service_init (XgbPubsubService *self)
 {
+}
+
+void
+xgb_pubsub_pending_free (XgbPubsubPending *pending)
+{
+  if (pending == NULL)
+    return;
+  g_free (pending->node);
+  g_free (pending->subscriber);
+  g_free (pending->subid);
+  g_free (pending);
+}
+
+/**
+ * xgb_pubsub_parse_authorization:
+ * @message: a `<message>` stanza
+ *
+ * Returns: (transfer full) (nullable): the request, when @message holds
+ *   a subscription authorization form (XEP-0060 8.6)
+ */
+XgbPubsubPending *
+xgb_pubsub_parse_authorization (const xmlNode *message)
+{
+  g_autoptr(XgbForm) form = xgb_form_find (message, XGB_FORM_SUBSCRIBE_AUTH);
+  XgbPubsubPending *pending;
+  const char *node, *subscriber;
+
+  if (form == NULL)
+    return NULL;
+  node = xgb_form_get_value (form, "pubsub#node");
+  subscriber = xgb_form_get_value (form, "pubsub#subscriber_jid");
+  if (node == NULL || subscriber == NULL)
+    return NULL;
+
+  pending = g_new0 (XgbPubsubPending, 1);
+  pending->node = g_strdup (node);
+  pending->subscriber = g_strdup (subscriber);
+  pending->subid = g_strdup (xgb_form_get_value (form, "pubsub#subid"));
+  return pending;
+}
+
+static void
+message_received_cb (XgbConnection    *connection,
+                     xmlNode          *message,
+                     XgbPubsubService *self)
+{
+  g_autofree char *from = xgb_xml_get_attr (message, "from");
+  XgbPubsubPending *pending;
+
+  /* Only the Broker itself may ask. */
+  if (g_strcmp0 (from, self->jid) != 0)
+    return;
+  pending = xgb_pubsub_parse_authorization (message);
+  if (pending == NULL)
+    return;
+  g_signal_emit (self, signals[PENDING_REQUEST], 0, pending);
+  xgb_pubsub_pending_free (pending);
 }
 
 /**
@@ -218,6 +293,9 @@ xgb_pubsub_service_new (XgbConnection      *connection,
     }
   if (xgb_disco_info_has_feature (info, XGB_NS_RSM))
     self->caps |= XGB_PUBSUB_CAP_RSM;
+
+  self->message_id = g_signal_connect (connection, "message-received",
+                                       G_CALLBACK (message_received_cb), self);
 
   return self;
 }
@@ -1422,4 +1500,256 @@ xgb_pubsub_service_retract_finish (XgbPubsubService  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- pending subscription requests ---------------------------------- */
+
+/**
+ * xgb_pubsub_parse_pending_nodes:
+ * @iq: the answer to the get-pending ad-hoc command (XEP-0060 8.7.1)
+ *
+ * Returns: (transfer full): the nodes with requests waiting (the options
+ *   of the form's pubsub#node field)
+ */
+GStrv
+xgb_pubsub_parse_pending_nodes (const xmlNode  *iq,
+                                GError        **error)
+{
+  xmlNode *command = xgb_xml_child (iq, "command", XGB_NS_COMMANDS);
+  g_autoptr(XgbForm) form = command ? xgb_form_find (command, NULL) : NULL;
+  XgbFormField *field = form ? xgb_form_get_field (form, "pubsub#node") : NULL;
+  GPtrArray *nodes;
+
+  if (command == NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                           _("The server’s answer to the pending-requests command is not a command."));
+      return NULL;
+    }
+
+  nodes = g_ptr_array_new ();
+  for (guint i = 0; field != NULL && i < field->options->len; i++)
+    {
+      XgbFormOption *option = field->options->pdata[i];
+
+      if (option->value != NULL)
+        g_ptr_array_add (nodes, g_strdup (option->value));
+    }
+  g_ptr_array_add (nodes, NULL);
+  return (GStrv) g_ptr_array_free (nodes, FALSE);
+}
+
+static gpointer
+parse_pending_nodes_reply (const xmlNode  *iq,
+                           gpointer        data,
+                           GError        **error)
+{
+  return xgb_pubsub_parse_pending_nodes (iq, error);
+}
+
+/**
+ * xgb_pubsub_service_get_pending_nodes_async:
+ *
+ * The nodes with subscription requests waiting, through the get-pending
+ * ad-hoc command.  Prosody lacks it: the error says so.
+ */
+void
+xgb_pubsub_service_get_pending_nodes_async (XgbPubsubService    *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  request (self, "set",
+           "<command xmlns='" XGB_NS_COMMANDS "' node='" XGB_NODE_GET_PENDING "' action='execute'/>",
+           parse_pending_nodes_reply, NULL, NULL, (GDestroyNotify) g_strfreev,
+           xgb_pubsub_service_get_pending_nodes_async, cancellable, callback, user_data);
+}
+
+GStrv
+xgb_pubsub_service_get_pending_nodes_finish (XgbPubsubService  *self,
+                                             GAsyncResult      *result,
+                                             GError           **error)
+{
+  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_pending_nodes_async, error);
+}
+
+/* After the command's answer the forms trickle in as messages: wait
+ * until none came for this long (bounded by PENDING_MAX_WAIT_MS). */
+#define PENDING_QUIET_MS    400
+#define PENDING_MAX_WAIT_MS 5000
+
+typedef struct
+{
+  XgbPubsubService *self;
+  char             *node;
+  GPtrArray        *found;     /* of XgbPubsubPending* */
+  gulong            handler;
+  guint             quiet_id;
+  gint64            deadline;
+  gboolean          answered;
+} GetPending;
+
+static void
+get_pending_free (gpointer data)
+{
+  GetPending *g = data;
+
+  g_clear_signal_handler (&g->handler, g->self);
+  g_clear_handle_id (&g->quiet_id, g_source_remove);
+  g_clear_pointer (&g->found, g_ptr_array_unref);
+  g_free (g->node);
+  g_free (g);
+}
+
+static gboolean
+pending_quiet_cb (gpointer data)
+{
+  GTask *task = data;
+  GetPending *g = g_task_get_task_data (task);
+
+  g->quiet_id = 0;
+  g_task_return_pointer (task, g_ptr_array_ref (g->found), (GDestroyNotify) g_ptr_array_unref);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_quiet (GTask *task)
+{
+  GetPending *g = g_task_get_task_data (task);
+  gint64 left = (g->deadline - g_get_monotonic_time ()) / 1000;
+
+  if (g->quiet_id != 0)
+    {
+      g_source_remove (g->quiet_id);
+      g_object_unref (task);
+    }
+  g->quiet_id = g_timeout_add ((guint) CLAMP (left, 0, PENDING_QUIET_MS), pending_quiet_cb,
+                               g_object_ref (task));
+}
+
+static void
+pending_request_cb (XgbPubsubService       *self,
+                    const XgbPubsubPending *pending,
+                    GTask                  *task)
+{
+  GetPending *g = g_task_get_task_data (task);
+  XgbPubsubPending *copy;
+
+  if (g_strcmp0 (pending->node, g->node) != 0)
+    return;
+  copy = g_new0 (XgbPubsubPending, 1);
+  copy->node = g_strdup (pending->node);
+  copy->subscriber = g_strdup (pending->subscriber);
+  copy->subid = g_strdup (pending->subid);
+  g_ptr_array_add (g->found, copy);
+  if (g->answered)
+    restart_quiet (task);
+}
+
+static void
+pending_command_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GetPending *g = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = xgb_request_finish (XGB_CONNECTION (object), result,
+                                              xgb_pubsub_service_get_pending_async, &error);
+
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g->answered = TRUE;
+  g->deadline = g_get_monotonic_time () + PENDING_MAX_WAIT_MS * 1000;
+  restart_quiet (task);
+}
+
+/**
+ * xgb_pubsub_service_get_pending_async:
+ *
+ * Asks for the pending requests of @node (XEP-0060 8.7.2): the service
+ * answers with one authorization form per request, as messages; they
+ * are collected until none has come for a moment.
+ */
+void
+xgb_pubsub_service_get_pending_async (XgbPubsubService    *self,
+                                      const char          *node,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GetPending *g = g_new0 (GetPending, 1);
+  g_autofree char *value = g_markup_escape_text (node, -1);
+  g_autofree char *payload = g_strdup_printf (
+    "<command xmlns='" XGB_NS_COMMANDS "' node='" XGB_NODE_GET_PENDING "' action='execute'>"
+    "<x xmlns='jabber:x:data' type='submit'>"
+    "<field var='FORM_TYPE' type='hidden'><value>" XGB_FORM_SUBSCRIBE_AUTH "</value></field>"
+    "<field var='pubsub#node'><value>%s</value></field></x></command>", value);
+
+  g_task_set_source_tag (task, xgb_pubsub_service_get_pending_async);
+  g->self = self;
+  g->node = g_strdup (node);
+  g->found = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_pending_free);
+  g_task_set_task_data (task, g, get_pending_free);
+  g->handler = g_signal_connect (self, "pending-request", G_CALLBACK (pending_request_cb), task);
+
+  self->n_requests++;
+  xgb_request_async (self->connection, "set", self->jid, payload, parse_any_result, NULL, NULL,
+                     (GDestroyNotify) xmlFreeDoc, xgb_pubsub_service_get_pending_async,
+                     cancellable, pending_command_cb, task);
+}
+
+GPtrArray *
+xgb_pubsub_service_get_pending_finish (XgbPubsubService  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * xgb_pubsub_service_answer_pending:
+ * @allow: approve (%TRUE) or deny the request
+ *
+ * Sends the submitted authorization form (XEP-0060 8.6).  The protocol
+ * has no answer: re-read the subscriptions to see the outcome.
+ */
+gboolean
+xgb_pubsub_service_answer_pending (XgbPubsubService        *self,
+                                   const XgbPubsubPending  *pending,
+                                   gboolean                 allow,
+                                   GError                 **error)
+{
+  g_autoptr(GString) form = g_string_new ("<x xmlns='jabber:x:data' type='submit'>"
+                                          "<field var='FORM_TYPE' type='hidden'><value>"
+                                          XGB_FORM_SUBSCRIBE_AUTH "</value></field>");
+  g_autofree char *fields = NULL;
+  g_autofree char *detail = NULL;
+  gboolean ok;
+  g_autoptr(GError) local_error = NULL;
+
+  if (pending->subid != NULL)
+    {
+      g_autofree char *subid = g_markup_printf_escaped ("<field var='pubsub#subid'><value>%s</value></field>",
+                                                        pending->subid);
+      g_string_append (form, subid);
+    }
+  fields = g_markup_printf_escaped ("<field var='pubsub#node'><value>%s</value></field>"
+                                    "<field var='pubsub#subscriber_jid'><value>%s</value></field>"
+                                    "<field var='pubsub#allow'><value>%s</value></field></x>",
+                                    pending->node, pending->subscriber, allow ? "true" : "false");
+  g_string_append (form, fields);
+
+  ok = xgb_connection_send_message (self->connection, self->jid, form->str, &local_error);
+  detail = g_strdup_printf ("%s %s", allow ? "approve" : "deny", pending->subscriber);
+  report_change (self, allow ? "approve" : "deny", pending->node, detail, local_error);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }

@@ -132,6 +132,22 @@ typedef struct
   const GError *error;     /* NULL when it succeeded */
 } XgbPubsubChange;
 
+/**
+ * XgbPubsubPending:
+ * A subscription request waiting for an owner's decision (access model
+ * "authorize"), from an authorization form the service sent.
+ */
+typedef struct
+{
+  char *node;
+  char *subscriber;
+  char *subid;   /* nullable */
+} XgbPubsubPending;
+
+#define XGB_NS_COMMANDS           "http://jabber.org/protocol/commands"
+#define XGB_NODE_GET_PENDING      XGB_NS_PUBSUB "#get-pending"
+#define XGB_FORM_SUBSCRIBE_AUTH   XGB_NS_PUBSUB "#subscribe_authorization"
+
 typedef void (*XgbRetractProgress) (guint    done,
                                     guint    total,
                                     gpointer user_data);
@@ -289,7 +305,31 @@ GPtrArray          *xgb_pubsub_service_retract_finish      (XgbPubsubService *se
                                                             GAsyncResult     *result,
                                                             GError          **error);
 
+void                xgb_pubsub_service_get_pending_nodes_async (XgbPubsubService *self,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+GStrv               xgb_pubsub_service_get_pending_nodes_finish (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+void                xgb_pubsub_service_get_pending_async   (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+/* (element-type XgbPubsubPending) */
+GPtrArray          *xgb_pubsub_service_get_pending_finish  (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+gboolean            xgb_pubsub_service_answer_pending      (XgbPubsubService *self,
+                                                            const XgbPubsubPending *pending,
+                                                            gboolean          allow,
+                                                            GError          **error);
+
 /* Parsers, public for the tests */
+XgbPubsubPending   *xgb_pubsub_parse_authorization (const xmlNode *message);
+GStrv               xgb_pubsub_parse_pending_nodes (const xmlNode *iq,
+                                                  GError       **error);
 XgbPubsubItemPage  *xgb_pubsub_parse_items       (const xmlNode *iq,
                                                   GError       **error);
 GPtrArray          *xgb_pubsub_parse_affiliations (const xmlNode *iq,
@@ -306,6 +346,7 @@ void                xgb_pubsub_affiliation_free  (XgbPubsubAffiliation *affiliat
 void                xgb_pubsub_subscription_free (XgbPubsubSubscription *subscription);
 void                xgb_pubsub_retract_result_free (XgbPubsubRetractResult *result);
 void                xgb_pubsub_item_ids_free     (XgbPubsubItemIds  *ids);
+void                xgb_pubsub_pending_free      (XgbPubsubPending  *pending);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubNodePage, xgb_pubsub_node_page_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbPubsubNodeInfo, xgb_pubsub_node_info_free)
