@@ -170,6 +170,18 @@ cmd_features (Cli *cli)
     xgb_cli_output_string (cli->out, NULL, info->features->pdata[i]);
   xgb_cli_output_end_array (cli->out);
 
+  {
+    Waiter w = { 0 };
+    g_autoptr(GError) error = NULL;
+    gboolean nests;
+
+    xgb_pubsub_service_detect_nesting_async (cli->service, NULL, waiter_cb, &w);
+    nests = xgb_pubsub_service_detect_nesting_finish (cli->service, waiter_wait (&w), &error);
+    waiter_clear (&w);
+    /* Advertising collections is not nesting them (ejabberd). */
+    xgb_cli_output_boolean (cli->out, "nests-nodes", nests);
+  }
+
   xgb_cli_output_begin_object (cli->out, "capabilities");
   for (guint i = 0; i < n_names; i++)
     xgb_cli_output_boolean (cli->out, names[i].feature,
@@ -1017,6 +1029,65 @@ cmd_deny (Cli *cli)
   return answer_pending (cli, FALSE);
 }
 
+static int
+associate (Cli      *cli,
+           gboolean  yes)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+  gboolean ok;
+
+  if (!require (cli, XGB_PUBSUB_CAP_COLLECTIONS, _("collections")))
+    return EXIT_UNSUPPORTED;
+
+  xgb_pubsub_service_associate_async (cli->service, cli->args[0], cli->args[1], yes, NULL, waiter_cb, &w);
+  ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (&w), &error);
+  waiter_clear (&w);
+  if (!ok)
+    return fail (cli, error);
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, "collection", cli->args[0]);
+  xgb_cli_output_string (cli->out, yes ? "associated" : "dissociated", cli->args[1]);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
+static int
+cmd_associate (Cli *cli)
+{
+  return associate (cli, TRUE);
+}
+
+static int
+cmd_dissociate (Cli *cli)
+{
+  return associate (cli, FALSE);
+}
+
+static int
+cmd_parents (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parents = NULL;
+  Waiter w = { 0 };
+
+  xgb_pubsub_service_get_parents_async (cli->service, cli->args[0], NULL, waiter_cb, &w);
+  parents = xgb_pubsub_service_get_parents_finish (cli->service, waiter_wait (&w), &error);
+  waiter_clear (&w);
+  if (parents == NULL)
+    return fail (cli, error);
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, "node", cli->args[0]);
+  xgb_cli_output_begin_array (cli->out, "parents");
+  for (guint i = 0; parents[i] != NULL; i++)
+    xgb_cli_output_string (cli->out, NULL, parents[i]);
+  xgb_cli_output_end_array (cli->out);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
 typedef int (*CommandFunc) (Cli *cli);
 
 static const struct
@@ -1032,6 +1103,9 @@ static const struct
   { "nodes", cmd_nodes, 0, 1, "[COLLECTION]", N_("List the nodes (all pages)") },
   { "tree", cmd_tree, 0, 0, "", N_("The nodes as a tree of path-like names") },
   { "info", cmd_info, 1, 1, "NODE", N_("A node’s type, title and features") },
+  { "parents", cmd_parents, 1, 1, "NODE", N_("A node’s parent collections, transitively") },
+  { "associate", cmd_associate, 2, 2, "COLLECTION NODE", N_("Put a node into a collection (XEP-0248)") },
+  { "dissociate", cmd_dissociate, 2, 2, "COLLECTION NODE", N_("Take a node out of a collection") },
   { "create", cmd_create, 1, 1, "NODE [--collection] [--set VAR=VALUE…]", N_("Create a topic or collection") },
   { "delete", cmd_delete, 1, 1, "NODE", N_("Delete a node") },
   { "purge", cmd_purge, 1, 1, "NODE", N_("Delete every persisted item of a topic") },

@@ -347,6 +347,23 @@ xgb_pubsub_service_get_n_requests (XgbPubsubService *self)
 /* --- building blocks ------------------------------------------------ */
 
 static void
+request_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gpointer value = xgb_request_finish (XGB_CONNECTION (object), result, g_task_get_source_tag (task), &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_task_get_task_data (task));
+}
+
+/* One request whose GTask has the service as its source object, so that
+ * callbacks get the service, not the connection. */
+static void
 request (XgbPubsubService    *self,
          const char          *type,
          const char          *payload,
@@ -359,10 +376,27 @@ request (XgbPubsubService    *self,
          GAsyncReadyCallback  callback,
          gpointer             user_data)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  /* the task data is the free function of its result */
+  g_task_set_task_data (task, result_free, NULL);
   self->n_requests++;
   xgb_request_async (self->connection, type, self->jid, payload,
                      parser, parser_data, parser_data_free, result_free, source_tag,
-                     cancellable, callback, user_data);
+                     cancellable, request_done_cb, task);
+}
+
+static gpointer
+request_finish (XgbPubsubService  *self,
+                GAsyncResult      *result,
+                gpointer           source_tag,
+                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* <pubsub xmlns=NS>INNER</pubsub>; INNER must already be escaped. */
@@ -544,7 +578,7 @@ xgb_pubsub_service_list_nodes_finish (XgbPubsubService  *self,
                                       GAsyncResult      *result,
                                       GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_list_nodes_async, error);
+  return request_finish (self, result, xgb_pubsub_service_list_nodes_async, error);
 }
 
 static gpointer
@@ -619,7 +653,7 @@ xgb_pubsub_service_node_info_finish (XgbPubsubService  *self,
                                      GAsyncResult      *result,
                                      GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_node_info_async, error);
+  return request_finish (self, result, xgb_pubsub_service_node_info_async, error);
 }
 
 /* --- create, delete, purge, configure ------------------------------- */
@@ -890,7 +924,7 @@ xgb_pubsub_service_form_finish (XgbPubsubService  *self,
                                 GAsyncResult      *result,
                                 GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_config_async, error);
+  return request_finish (self, result, xgb_pubsub_service_get_config_async, error);
 }
 
 /* --- affiliations and subscriptions --------------------------------- */
@@ -1014,7 +1048,7 @@ xgb_pubsub_service_list_finish (XgbPubsubService  *self,
                                 GAsyncResult      *result,
                                 GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_affiliations_async, error);
+  return request_finish (self, result, xgb_pubsub_service_get_affiliations_async, error);
 }
 
 /* --- items ---------------------------------------------------------- */
@@ -1194,7 +1228,7 @@ xgb_pubsub_service_get_items_finish (XgbPubsubService  *self,
                                      GAsyncResult      *result,
                                      GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_items_async, error);
+  return request_finish (self, result, xgb_pubsub_service_get_items_async, error);
 }
 
 void
@@ -1275,7 +1309,7 @@ xgb_pubsub_service_get_item_ids_finish (XgbPubsubService  *self,
                                         GAsyncResult      *result,
                                         GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_item_ids_async, error);
+  return request_finish (self, result, xgb_pubsub_service_get_item_ids_async, error);
 }
 
 /* --- publish and retract -------------------------------------------- */
@@ -1570,7 +1604,7 @@ xgb_pubsub_service_get_pending_nodes_finish (XgbPubsubService  *self,
                                              GAsyncResult      *result,
                                              GError           **error)
 {
-  return xgb_request_finish (self->connection, result, xgb_pubsub_service_get_pending_nodes_async, error);
+  return request_finish (self, result, xgb_pubsub_service_get_pending_nodes_async, error);
 }
 
 /* After the command's answer the forms trickle in as messages: wait
@@ -1752,4 +1786,326 @@ xgb_pubsub_service_answer_pending (XgbPubsubService        *self,
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
+}
+
+/* --- collections (XEP-0248) ----------------------------------------- */
+
+/**
+ * xgb_pubsub_service_associate_async:
+ * @associate: %TRUE to make @node a child of @collection, %FALSE to
+ *   dissociate it
+ *
+ * Finish with xgb_pubsub_service_change_finish().
+ */
+void
+xgb_pubsub_service_associate_async (XgbPubsubService    *self,
+                                    const char          *collection,
+                                    const char          *node,
+                                    gboolean             associate,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autofree char *inner = g_markup_printf_escaped ("<collection node='%s'><%s node='%s'/></collection>",
+                                                    collection, associate ? "associate" : "dissociate", node);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB_OWNER, inner);
+  g_autofree char *detail = g_strdup_printf ("%s %s", associate ? "associate" : "dissociate", node);
+
+  change_async (self, associate ? "associate" : "dissociate", collection, detail, payload,
+                xgb_pubsub_service_associate_async, cancellable, callback, user_data);
+}
+
+/* Parents are found top-down: from the top-level nodes, every node's
+ * children (disco#items), at most 8 requests in flight, until the graph
+ * reachable from the top is known.  A Grid has a few top-level
+ * collections (the reference scale says 1 to 4), and this works for
+ * admins who may not read the nodes' configuration. */
+#define WALK_IN_FLIGHT 8
+#define WALK_MAX_NODES 20000
+
+typedef struct
+{
+  char       *node;
+  GHashTable *parents;    /* child -> GPtrArray of parent names */
+  GHashTable *seen;       /* node names asked about */
+  GQueue      queue;      /* of char*: nodes to ask about */
+  guint       in_flight;
+  GError     *error;
+} Walk;
+
+static void
+walk_free (gpointer data)
+{
+  Walk *walk = data;
+
+  g_free (walk->node);
+  g_hash_table_unref (walk->parents);
+  g_hash_table_unref (walk->seen);
+  g_queue_clear_full (&walk->queue, g_free);
+  g_clear_error (&walk->error);
+  g_free (walk);
+}
+
+static void walk_next (GTask *task);
+
+typedef struct
+{
+  GTask *task;
+  char  *parent;   /* NULL for the top level */
+} WalkStep;
+
+static void
+walk_add_children (Walk       *walk,
+                   const char *parent,
+                   GPtrArray  *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      XgbDiscoItem *item = items->pdata[i];
+      GPtrArray *parents;
+
+      if (item->node == NULL)
+        continue;   /* an item id, not a child node */
+      if (parent != NULL)
+        {
+          parents = g_hash_table_lookup (walk->parents, item->node);
+          if (parents == NULL)
+            {
+              parents = g_ptr_array_new_with_free_func (g_free);
+              g_hash_table_insert (walk->parents, g_strdup (item->node), parents);
+            }
+          if (!g_ptr_array_find_with_equal_func (parents, parent, g_str_equal, NULL))
+            g_ptr_array_add (parents, g_strdup (parent));
+        }
+      if (!g_hash_table_contains (walk->seen, item->node) &&
+          g_hash_table_size (walk->seen) < WALK_MAX_NODES)
+        {
+          g_hash_table_add (walk->seen, g_strdup (item->node));
+          g_queue_push_tail (&walk->queue, g_strdup (item->node));
+        }
+    }
+}
+
+static void
+walk_step_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WalkStep *step = user_data;
+  g_autoptr(GTask) task = step->task;
+  Walk *walk = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
+                                                                            result, &error);
+
+  walk->in_flight--;
+  if (page != NULL)
+    walk_add_children (walk, step->parent, page->nodes);
+  else if (step->parent == NULL && walk->error == NULL)
+    walk->error = g_steal_pointer (&error);   /* the top level must answer */
+  /* A leaf may refuse disco#items (item-not-found, forbidden): no children. */
+
+  g_free (step->parent);
+  g_free (step);
+  walk_next (task);
+}
+
+static void
+walk_next (GTask *task)
+{
+  Walk *walk = g_task_get_task_data (task);
+  XgbPubsubService *self = g_task_get_source_object (task);
+
+  while (walk->error == NULL && walk->in_flight < WALK_IN_FLIGHT && !g_queue_is_empty (&walk->queue))
+    {
+      WalkStep *step = g_new0 (WalkStep, 1);
+
+      step->task = g_object_ref (task);
+      step->parent = g_queue_pop_head (&walk->queue);
+      walk->in_flight++;
+      /* Large pages: the walk wants whole lists, not a view. */
+      xgb_pubsub_service_list_nodes_async (self, step->parent, NULL, 1000,
+                                           g_task_get_cancellable (task), walk_step_cb, step);
+    }
+
+  if (walk->in_flight > 0)
+    return;
+
+  if (walk->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&walk->error));
+      return;
+    }
+
+  {
+    /* Transitive parents of the node, nearest first, each once. */
+    GPtrArray *result = g_ptr_array_new ();
+    GQueue todo = G_QUEUE_INIT;
+    g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+    g_queue_push_tail (&todo, walk->node);
+    while (!g_queue_is_empty (&todo))
+      {
+        const char *current = g_queue_pop_head (&todo);
+        GPtrArray *parents = g_hash_table_lookup (walk->parents, current);
+
+        for (guint i = 0; parents != NULL && i < parents->len; i++)
+          if (!g_hash_table_contains (done, parents->pdata[i]))
+            {
+              g_hash_table_add (done, parents->pdata[i]);
+              g_ptr_array_add (result, g_strdup (parents->pdata[i]));
+              g_queue_push_tail (&todo, parents->pdata[i]);
+            }
+      }
+    g_ptr_array_add (result, NULL);
+    g_task_return_pointer (task, g_ptr_array_free (result, FALSE), (GDestroyNotify) g_strfreev);
+  }
+}
+
+void
+xgb_pubsub_service_get_parents_async (XgbPubsubService    *self,
+                                      const char          *node,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Walk *walk = g_new0 (Walk, 1);
+  WalkStep *step;
+
+  g_task_set_source_tag (task, xgb_pubsub_service_get_parents_async);
+  walk->node = g_strdup (node);
+  walk->parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  walk->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&walk->queue);
+  g_task_set_task_data (task, walk, walk_free);
+
+  /* A flat service has no parents to find. */
+  if (!xgb_pubsub_service_has (self, XGB_PUBSUB_CAP_COLLECTIONS))
+    {
+      g_task_return_pointer (task, g_new0 (char *, 1), (GDestroyNotify) g_strfreev);
+      g_object_unref (task);
+      return;
+    }
+
+  step = g_new0 (WalkStep, 1);
+  step->task = task;
+  walk->in_flight++;
+  xgb_pubsub_service_list_nodes_async (self, NULL, NULL, 1000, cancellable, walk_step_cb, step);
+}
+
+GStrv
+xgb_pubsub_service_get_parents_finish (XgbPubsubService  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- does the service really nest? ----------------------------------- */
+
+#define NESTING_SAMPLE 50
+
+typedef struct
+{
+  guint    in_flight;
+  gboolean nests;
+  GError  *error;
+} Nesting;
+
+static void
+nesting_free (gpointer data)
+{
+  Nesting *n = data;
+
+  g_clear_error (&n->error);
+  g_free (n);
+}
+
+static void
+nesting_child_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Nesting *n = g_task_get_task_data (task);
+  g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
+                                                                            result, NULL);
+
+  for (guint i = 0; page != NULL && i < page->nodes->len; i++)
+    if (((XgbDiscoItem *) page->nodes->pdata[i])->node != NULL)
+      n->nests = TRUE;
+
+  if (--n->in_flight == 0)
+    g_task_return_boolean (task, n->nests);
+}
+
+static void
+nesting_top_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  XgbPubsubService *self = XGB_PUBSUB_SERVICE (object);
+  Nesting *n = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (self, result, &error);
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A sample of the top level: a nesting service has children under
+   * its few top-level collections. */
+  for (guint i = 0; i < page->nodes->len && i < NESTING_SAMPLE; i++)
+    {
+      XgbDiscoItem *item = page->nodes->pdata[i];
+
+      if (item->node == NULL)
+        continue;
+      n->in_flight++;
+      xgb_pubsub_service_list_nodes_async (self, item->node, NULL, 10, g_task_get_cancellable (task),
+                                           nesting_child_cb, g_object_ref (task));
+    }
+  if (n->in_flight == 0)
+    g_task_return_boolean (task, FALSE);
+}
+
+/**
+ * xgb_pubsub_service_detect_nesting_async:
+ *
+ * Whether the service really nests nodes.  ejabberd and libervia-pubsub
+ * advertise collections yet list every node at the top and none under
+ * a "collection": such a service counts as flat.
+ */
+void
+xgb_pubsub_service_detect_nesting_async (XgbPubsubService    *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xgb_pubsub_service_detect_nesting_async);
+  g_task_set_task_data (task, g_new0 (Nesting, 1), nesting_free);
+
+  if (!xgb_pubsub_service_has (self, XGB_PUBSUB_CAP_COLLECTIONS))
+    {
+      g_task_return_boolean (task, FALSE);
+      g_object_unref (task);
+      return;
+    }
+  xgb_pubsub_service_list_nodes_async (self, NULL, NULL, 1000, cancellable, nesting_top_cb, task);
+}
+
+gboolean
+xgb_pubsub_service_detect_nesting_finish (XgbPubsubService  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -326,6 +326,31 @@ gboolean            xgb_pubsub_service_answer_pending      (XgbPubsubService *se
                                                             gboolean          allow,
                                                             GError          **error);
 
+void                xgb_pubsub_service_associate_async     (XgbPubsubService *self,
+                                                            const char       *collection,
+                                                            const char       *node,
+                                                            gboolean          associate,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+void                xgb_pubsub_service_get_parents_async   (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+/* The transitive parent collections, nearest first */
+GStrv               xgb_pubsub_service_get_parents_finish  (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+void                xgb_pubsub_service_detect_nesting_async (XgbPubsubService *self,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+/* TRUE when some top-level node has child nodes */
+gboolean            xgb_pubsub_service_detect_nesting_finish (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+
 /* Parsers, public for the tests */
 XgbPubsubPending   *xgb_pubsub_parse_authorization (const xmlNode *message);
 GStrv               xgb_pubsub_parse_pending_nodes (const xmlNode *iq,

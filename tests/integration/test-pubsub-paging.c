@@ -235,6 +235,42 @@ test_paging (void)
   }
 }
 
+/* ejabberd advertises collections and accepts node_type=collection, yet
+ * nests nothing (xmpp-facts.md): the service must count as flat. */
+static void
+test_flat_despite_collections (void)
+{
+  g_autoptr(XgbConnection) connection = NULL;
+  g_autoptr(XgbPubsubService) service = admin_service (&connection);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *collection = g_strdup_printf ("coll-%08x", g_random_int ());
+  g_autofree char *created = NULL;
+  g_auto(GStrv) parents = NULL;
+  Wait w = { 0 };
+
+  g_assert_true (xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_COLLECTIONS));
+  xgb_pubsub_service_create_async (service, collection, TRUE, NULL, NULL, wait_cb, &w);
+  xgb_test_wait (&w.done, 30);
+  created = xgb_pubsub_service_create_finish (service, w.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+
+  w.done = FALSE;
+  xgb_pubsub_service_detect_nesting_async (service, NULL, wait_cb, &w);
+  xgb_test_wait (&w.done, 60);
+  g_assert_false (xgb_pubsub_service_detect_nesting_finish (service, w.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+
+  w.done = FALSE;
+  xgb_pubsub_service_get_parents_async (service, collection, NULL, wait_cb, &w);
+  xgb_test_wait (&w.done, 60);
+  parents = xgb_pubsub_service_get_parents_finish (service, w.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (parents), ==, 0);
+  g_clear_object (&w.result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,6 +279,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pubsub/paging-1000-items", test_paging);
+  g_test_add_func ("/pubsub/flat-despite-collections", test_flat_despite_collections);
   ret = g_test_run ();
   g_assert_true (xgb_connection_wait_for_threads (10000));
   return ret;

@@ -489,6 +489,8 @@ class Session:
                 "<text xmlns='%s'>Purging is off here</text></error></iq>"
                 % (idattr, fromattr, NS_STANZAS, NS_STANZAS))
             self.log('%s: answered with error' % what)
+        elif dom == 'collections.' + d and self.srv.examples:
+            self.answer_xep0248(el, iq_id, to, what)
         elif dom == 'drop.' + d:
             self.log('%s: dropping the TCP connection' % what)
             self.close('dropped abruptly')
@@ -498,6 +500,67 @@ class Session:
             self.log('%s: answered with empty result' % what)
 
 
+    # XEP-0248: no server available here nests collections, so this
+    # service answers with the XEP's own example stanzas (ids, to and from
+    # rewritten to fit the request).
+    def answer_xep0248(self, el, iq_id, to, what):
+        ns_info = 'http://jabber.org/protocol/disco#info'
+        ns_items = 'http://jabber.org/protocol/disco#items'
+        ns_pubsub = 'http://jabber.org/protocol/pubsub'
+        ns_owner = ns_pubsub + '#owner'
+        child = el[0] if len(el) else None
+        name = None
+        if child is not None and child.tag == '{%s}query' % ns_info and child.get('node') is None:
+            name = '002-service-responds-with-support-for-collections.xml'
+        elif child is not None and child.tag == '{%s}query' % ns_items:
+            node = child.get('node')
+            if node is None:
+                name = '004-service-returns-all-first-level-nodes.xml'
+            elif node == 'blogs':
+                name = '006-service-returns-second-level-nodes.xml'
+            else:
+                self.send("<iq type='result' id='%s' from='%s'><query xmlns='%s' node='%s'/></iq>"
+                          % (esc(iq_id), esc(to), ns_items, esc(node)))
+                self.log('%s: no children of %r' % (what, node))
+                return
+        elif child is not None and child.tag == '{%s}pubsub' % ns_owner:
+            coll = child.find('{%s}collection' % ns_owner)
+            assoc = coll.find('{%s}associate' % ns_owner) if coll is not None else None
+            dissoc = coll.find('{%s}dissociate' % ns_owner) if coll is not None else None
+            if assoc is not None:
+                name = ('038-service-associates-the-node.xml'
+                        if assoc.get('node') == 'new-child-node'
+                        else '041-cycle-created-in-node-graph.xml')
+            elif dissoc is not None:
+                name = ('043-service-dissociates-the-node.xml'
+                        if dissoc.get('node') == 'old-child-node'
+                        else '044-node-is-not-associated.xml')
+        elif child is not None and child.tag == '{%s}pubsub' % ns_pubsub and \
+                child.find('{%s}create' % ns_pubsub) is not None:
+            name = '021-service-responds-with-success.xml'
+        if name is None:
+            self.send("<iq type='error' id='%s' from='%s'><error type='cancel'>"
+                      "<feature-not-implemented xmlns='%s'/></error></iq>"
+                      % (esc(iq_id), esc(to), NS_STANZAS))
+            self.log('%s: no XEP-0248 example for this' % what)
+            return
+        with open(os.path.join(self.srv.examples, 'xep-0248-' + name), encoding='utf-8') as f:
+            text = f.read()
+        text = re.sub(r'^<!--.*?-->\s*', '', text, flags=re.S)
+        jid = '%s/%s' % (self.user if '@' in self.user else '%s@%s' % (self.user, self.srv.domain),
+                         self.resource)
+
+        def fix(m):
+            tag = m.group(0)
+            tag = re.sub(r"\bid='[^']*'", "id='%s'" % esc(iq_id), tag, count=1)
+            tag = re.sub(r"\bto='[^']*'", "to='%s'" % esc(jid), tag, count=1)
+            tag = re.sub(r"\bfrom='[^']*'", "from='%s'" % esc(to), tag, count=1)
+            return tag
+        text = re.sub(r'^<iq\b[^>]*>', fix, text, count=1)
+        self.send(text)
+        self.log('%s: answered with XEP-0248 example %s' % (what, name))
+
+
 # ---------------------------------------------------------------------------
 # Server
 
@@ -505,6 +568,7 @@ class Server:
     def __init__(self, args):
         self.mode = args.mode
         self.domain = args.domain
+        self.examples = args.examples
         self.ssl_ctx = None
         if self.mode == 'tls':
             self.ssl_ctx = self.make_ctx(args)
@@ -535,6 +599,8 @@ def main():
     ap.add_argument('--cert')
     ap.add_argument('--key')
     ap.add_argument('--domain', default='xgb.test')
+    ap.add_argument('--examples', help='folder of the XEP-0248 example stanzas '
+                    '(tests/fixtures); enables the service collections.DOMAIN')
     ap.add_argument('--tls-min', choices=['1.1', '1.2', '1.3'])
     ap.add_argument('--tls-max', choices=['1.1', '1.2', '1.3'])
     args = ap.parse_args()

@@ -8,7 +8,9 @@
 #   XGB_FAKE_CA_FILE         the test CA (signs the fake's certificate)
 #   XGB_FAKE_SILENT_PORT     accepts TCP, never says anything
 #   XGB_FAKE_STALL_PORT      answers STARTTLS with <proceed/>, then stalls
-#   XGB_FAKE_TLS_PORT        full login (password "secret"), scripted IQs
+#   XGB_FAKE_TLS_PORT        full login (password "secret"), scripted IQs;
+#                            collections.xgb.test answers XEP-0248 requests
+#                            with the XEP's example stanzas
 #   XGB_FAKE_TLS11_PORT      the same, TLS 1.1 only (SECLEVEL 0)
 #   XGB_FAKE_PERMISSIVE_CONF an OpenSSL config that allows TLS 1.0+
 # A fake that does not start is a TAP bail-out, never a skip.
@@ -56,7 +58,8 @@ start() {   # start NAME MODE [ARGS...]
 
 start silent silent
 start stall stall-after-proceed
-start tls tls --cert "$dir/certs/server.crt" --key "$dir/certs/server.key"
+start tls tls --cert "$dir/certs/server.crt" --key "$dir/certs/server.key" \
+    --examples "$here/../fixtures"
 start tls11 tls --cert "$dir/certs/server.crt" --key "$dir/certs/server.key" \
     --tls-min 1.1 --tls-max 1.1
 
