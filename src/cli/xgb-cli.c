@@ -20,6 +20,7 @@
 #include "xgb-connection.h"
 #include "xgb-disco.h"
 #include "xgb-error.h"
+#include "xgb-form.h"
 #include "xgb-jid.h"
 #include "xgb-pubsub.h"
 #include "xgb-xml.h"
@@ -513,6 +514,9 @@ cmd_config (Cli *cli)
   else
     {
       g_autofree char *submit = NULL;
+      g_autoptr(xmlDoc) current = NULL;
+      g_autoptr(XgbForm) form = NULL;
+      g_autoptr(GHashTable) field_errors = NULL;
       gboolean ok;
 
       if (cli->n_args < 3)
@@ -520,9 +524,61 @@ cmd_config (Cli *cli)
           g_printerr ("%s\n", _("Usage: xgb-cli config set NODE VAR=VALUE…"));
           return EXIT_USAGE;
         }
-      submit = config_submit (cli->args + 2, cli->n_args - 2, &error);
-      if (submit == NULL)
+
+      /* Change the node's own form, so every value is checked against
+       * the field it goes into before anything is sent. */
+      xgb_pubsub_service_get_config_async (cli->service, node, NULL, waiter_cb, &w);
+      current = xgb_pubsub_service_form_finish (cli->service, waiter_wait (&w), &error);
+      waiter_clear (&w);
+      if (current == NULL)
         return fail (cli, error);
+      form = xgb_form_parse (xmlDocGetRootElement (current), &error);
+      if (form == NULL)
+        return fail (cli, error);
+
+      for (guint i = 2; i < cli->n_args; i++)
+        {
+          const char *eq = strchr (cli->args[i], '=');
+          g_autofree char *var = NULL;
+          g_auto(GStrv) values = NULL;
+          XgbFormField *field;
+
+          if (eq == NULL || eq == cli->args[i])
+            {
+              g_printerr (_("xgb-cli: “%s” is not VAR=VALUE.\n"), cli->args[i]);
+              return EXIT_USAGE;
+            }
+          var = g_strndup (cli->args[i], (gsize) (eq - cli->args[i]));
+          if (xgb_form_get_field (form, var) == NULL && !g_str_has_prefix (var, "pubsub#"))
+            {
+              char *full = g_strconcat ("pubsub#", var, NULL);
+
+              g_free (var);
+              var = full;
+            }
+          field = xgb_form_get_field (form, var);
+          /* Multi-value fields take a comma-separated list. */
+          if (field != NULL && xgb_form_field_type_is_multi (field->type))
+            values = g_strsplit (eq + 1, ",", -1);
+          else
+            values = g_strsplit (eq + 1, "\x01", 1);
+          if (!xgb_form_set_values (form, var, (const char * const *) values, &error))
+            return fail (cli, error);
+        }
+
+      if (!xgb_form_validate (form, &field_errors, &error))
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          g_printerr ("xgb-cli: %s\n", error->message);
+          g_hash_table_iter_init (&iter, field_errors);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            g_printerr ("  %s: %s\n", (const char *) key, (const char *) value);
+          return EXIT_USAGE;
+        }
+
+      submit = xgb_form_build_submit (form);
       xgb_pubsub_service_set_config_async (cli->service, node, submit, NULL, waiter_cb, &w);
       ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (&w), &error);
       waiter_clear (&w);

@@ -43,6 +43,14 @@ check "configuration set" cli config set "$topic-cfg" "title=Renamed"
 cli config get "$topic-cfg" --json >"$tmp/config2.json"
 check "the changed field is read back" json "$tmp/config2.json" "f={x['var']:x['values'] for x in d['fields']}; assert f['pubsub#title']==['Renamed']"
 
+cli config set "$topic-cfg" access_model=bogus max_items=many >"$tmp/badcfg.out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "access_model" "$tmp/badcfg.out" && grep -q "not one of the choices" "$tmp/badcfg.out"; then
+    ok "an invalid configuration value is refused per field before sending (exit 2)"
+else
+    not_ok "an invalid configuration value is refused per field before sending (exit 2)" "rc=$rc" "$(cat "$tmp/badcfg.out")"
+fi
+
 cli info "$topic" --json >"$tmp/info.json"
 check "info says a topic is a leaf" json "$tmp/info.json" "assert d['type']=='leaf'"
 
