@@ -140,6 +140,26 @@ require (Cli           *cli,
   return FALSE;
 }
 
+/* Waits for a change and prints { KEY: VALUE } when it was made. */
+static int
+change_done (Cli        *cli,
+             Waiter     *w,
+             const char *key,
+             const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (w), &error);
+
+  waiter_clear (w);
+  if (!ok)
+    return fail (cli, error);
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, key, value);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
 /* --- commands ------------------------------------------------------- */
 
 static int
@@ -421,20 +441,10 @@ run_change (Cli        *cli,
             ChangeFunc  func,
             const char *verb)
 {
-  g_autoptr(GError) error = NULL;
   Waiter w = { 0 };
-  gboolean ok;
 
   func (cli->service, cli->args[0], NULL, waiter_cb, &w);
-  ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (&w), &error);
-  waiter_clear (&w);
-  if (!ok)
-    return fail (cli, error);
-
-  xgb_cli_output_begin_object (cli->out, NULL);
-  xgb_cli_output_string (cli->out, verb, cli->args[0]);
-  xgb_cli_output_end_object (cli->out);
-  return EXIT_OK;
+  return change_done (cli, &w, verb, cli->args[0]);
 }
 
 static int
@@ -517,7 +527,6 @@ cmd_config (Cli *cli)
       g_autoptr(xmlDoc) current = NULL;
       g_autoptr(XgbForm) form = NULL;
       g_autoptr(GHashTable) field_errors = NULL;
-      gboolean ok;
 
       if (cli->n_args < 3)
         {
@@ -580,14 +589,7 @@ cmd_config (Cli *cli)
 
       submit = xgb_form_build_submit (form);
       xgb_pubsub_service_set_config_async (cli->service, node, submit, NULL, waiter_cb, &w);
-      ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (&w), &error);
-      waiter_clear (&w);
-      if (!ok)
-        return fail (cli, error);
-      xgb_cli_output_begin_object (cli->out, NULL);
-      xgb_cli_output_string (cli->out, "configured", node);
-      xgb_cli_output_end_object (cli->out);
-      return EXIT_OK;
+      return change_done (cli, &w, "configured", node);
     }
 }
 
@@ -1089,24 +1091,13 @@ static int
 associate (Cli      *cli,
            gboolean  yes)
 {
-  g_autoptr(GError) error = NULL;
   Waiter w = { 0 };
-  gboolean ok;
 
   if (!require (cli, XGB_PUBSUB_CAP_COLLECTIONS, _("collections")))
     return EXIT_UNSUPPORTED;
 
   xgb_pubsub_service_associate_async (cli->service, cli->args[0], cli->args[1], yes, NULL, waiter_cb, &w);
-  ok = xgb_pubsub_service_change_finish (cli->service, waiter_wait (&w), &error);
-  waiter_clear (&w);
-  if (!ok)
-    return fail (cli, error);
-
-  xgb_cli_output_begin_object (cli->out, NULL);
-  xgb_cli_output_string (cli->out, "collection", cli->args[0]);
-  xgb_cli_output_string (cli->out, yes ? "associated" : "dissociated", cli->args[1]);
-  xgb_cli_output_end_object (cli->out);
-  return EXIT_OK;
+  return change_done (cli, &w, yes ? "associated" : "dissociated", cli->args[1]);
 }
 
 static int

@@ -12,32 +12,6 @@
 #include "xgb-pubsub.h"
 #include "xgb-test-util.h"
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Wait *w = data;
-
-  g_clear_object (&w->result);
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_for (Wait *w)
-{
-  xgb_test_wait (&w->done, 30);
-  w->done = FALSE;
-  return w->result;
-}
-
 static void
 change_cb (XgbPubsubService      *service,
            const XgbPubsubChange *change,
@@ -61,69 +35,69 @@ test_collections (void)
   g_autoptr(GString) log = g_string_new (NULL);
   g_auto(GStrv) parents = NULL;
   g_autofree char *created = NULL;
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
   g_assert_true (xgb_test_connect (connection, &error));
 
   /* XEP-0248 example 2 */
-  xgb_disco_info_async (connection, service_jid, NULL, NULL, wait_cb, &w);
-  info = xgb_disco_info_finish (connection, wait_for (&w), &error);
+  xgb_disco_info_async (connection, service_jid, NULL, NULL, xgb_test_result_cb, &w);
+  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   service = xgb_pubsub_service_new (connection, info);
   g_assert_true (xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_COLLECTIONS));
   g_signal_connect (service, "change", G_CALLBACK (change_cb), log);
 
   /* Examples 3-6: the top level, then a collection's children */
-  xgb_pubsub_service_list_nodes_async (service, NULL, NULL, 100, NULL, wait_cb, &w);
-  top = xgb_pubsub_service_list_nodes_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_list_nodes_async (service, NULL, NULL, 100, NULL, xgb_test_result_cb, &w);
+  top = xgb_pubsub_service_list_nodes_finish (service, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (top->nodes->len, ==, 2);
   g_assert_cmpstr (((XgbDiscoItem *) top->nodes->pdata[0])->node, ==, "blogs");
   g_assert_cmpstr (((XgbDiscoItem *) top->nodes->pdata[1])->name, ==, "News and announcements");
 
-  xgb_pubsub_service_list_nodes_async (service, "blogs", NULL, 100, NULL, wait_cb, &w);
-  children = xgb_pubsub_service_list_nodes_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_list_nodes_async (service, "blogs", NULL, 100, NULL, xgb_test_result_cb, &w);
+  children = xgb_pubsub_service_list_nodes_finish (service, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (children->nodes->len, ==, 4);
   g_assert_cmpstr (((XgbDiscoItem *) children->nodes->pdata[3])->node, ==, "moorish_meanderings");
 
   /* Transitive parents, found top-down */
-  xgb_pubsub_service_get_parents_async (service, "kingly_ravings", NULL, wait_cb, &w);
-  parents = xgb_pubsub_service_get_parents_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_get_parents_async (service, "kingly_ravings", NULL, xgb_test_result_cb, &w);
+  parents = xgb_pubsub_service_get_parents_finish (service, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (parents), ==, 1);
   g_assert_cmpstr (parents[0], ==, "blogs");
   g_clear_pointer (&parents, g_strfreev);
-  xgb_pubsub_service_get_parents_async (service, "blogs", NULL, wait_cb, &w);
-  parents = xgb_pubsub_service_get_parents_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_get_parents_async (service, "blogs", NULL, xgb_test_result_cb, &w);
+  parents = xgb_pubsub_service_get_parents_finish (service, xgb_test_result_wait (&w), &error);
   g_assert_cmpuint (g_strv_length (parents), ==, 0);
 
   /* It nests for real. */
-  xgb_pubsub_service_detect_nesting_async (service, NULL, wait_cb, &w);
-  g_assert_true (xgb_pubsub_service_detect_nesting_finish (service, wait_for (&w), &error));
+  xgb_pubsub_service_detect_nesting_async (service, NULL, xgb_test_result_cb, &w);
+  g_assert_true (xgb_pubsub_service_detect_nesting_finish (service, xgb_test_result_wait (&w), &error));
   g_assert_no_error (error);
 
   /* Examples 20-21: a new collection; the reply names no node */
-  xgb_pubsub_service_create_async (service, "announcements", TRUE, NULL, NULL, wait_cb, &w);
-  created = xgb_pubsub_service_create_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_create_async (service, "announcements", TRUE, NULL, NULL, xgb_test_result_cb, &w);
+  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (created, ==, "announcements");
 
   /* Examples 37-38 and 41: associate, and a cycle refused */
-  xgb_pubsub_service_associate_async (service, "some-collection", "new-child-node", TRUE, NULL, wait_cb, &w);
-  g_assert_true (xgb_pubsub_service_change_finish (service, wait_for (&w), &error));
+  xgb_pubsub_service_associate_async (service, "some-collection", "new-child-node", TRUE, NULL, xgb_test_result_cb, &w);
+  g_assert_true (xgb_pubsub_service_change_finish (service, xgb_test_result_wait (&w), &error));
   g_assert_no_error (error);
-  xgb_pubsub_service_associate_async (service, "some-collection", "blogs", TRUE, NULL, wait_cb, &w);
-  g_assert_false (xgb_pubsub_service_change_finish (service, wait_for (&w), &error));
+  xgb_pubsub_service_associate_async (service, "some-collection", "blogs", TRUE, NULL, xgb_test_result_cb, &w);
+  g_assert_false (xgb_pubsub_service_change_finish (service, xgb_test_result_wait (&w), &error));
   g_assert_error (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_NOT_ALLOWED);
   g_assert_nonnull (strstr (error->message, "invalid options"));
   g_clear_error (&error);
 
   /* Examples 42-44: dissociate, and a node that is not associated */
-  xgb_pubsub_service_associate_async (service, "some-collection", "old-child-node", FALSE, NULL, wait_cb, &w);
-  g_assert_true (xgb_pubsub_service_change_finish (service, wait_for (&w), &error));
-  xgb_pubsub_service_associate_async (service, "some-collection", "stranger", FALSE, NULL, wait_cb, &w);
-  g_assert_false (xgb_pubsub_service_change_finish (service, wait_for (&w), &error));
+  xgb_pubsub_service_associate_async (service, "some-collection", "old-child-node", FALSE, NULL, xgb_test_result_cb, &w);
+  g_assert_true (xgb_pubsub_service_change_finish (service, xgb_test_result_wait (&w), &error));
+  xgb_pubsub_service_associate_async (service, "some-collection", "stranger", FALSE, NULL, xgb_test_result_cb, &w);
+  g_assert_false (xgb_pubsub_service_change_finish (service, xgb_test_result_wait (&w), &error));
   g_assert_error (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_BAD_REQUEST);
   g_clear_error (&error);
 

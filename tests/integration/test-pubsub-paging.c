@@ -61,23 +61,6 @@ publish_more (Publisher *p)
     }
 }
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Wait *w = data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
 static void
 change_cb (XgbPubsubService      *service,
            const XgbPubsubChange *change,
@@ -98,10 +81,10 @@ admin_service (XgbConnection **out_connection)
   XgbConnection *connection = xgb_connection_new (params);
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbDiscoInfo) info = NULL;
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
   g_assert_true (xgb_test_connect (connection, &error));
-  xgb_find_broker_async (connection, NULL, NULL, wait_cb, &w);
+  xgb_find_broker_async (connection, NULL, NULL, xgb_test_result_cb, &w);
   xgb_test_wait (&w.done, 30);
   info = xgb_find_broker_finish (connection, w.result, &error);
   g_assert_no_error (error);
@@ -123,7 +106,7 @@ test_paging (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   Publisher p = { 0 };
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
   guint seen = 0, requests, pages = 0;
   gboolean done = FALSE;
   g_autofree char *created = NULL;
@@ -133,7 +116,7 @@ test_paging (void)
 
   g_signal_connect (service, "change", G_CALLBACK (change_cb), log);
 
-  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, wait_cb, &w);
+  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &w);
   xgb_test_wait (&w.done, 30);
   created = xgb_pubsub_service_create_finish (service, w.result, &error);
   g_assert_no_error (error);
@@ -162,9 +145,9 @@ test_paging (void)
    * finds out. */
   {
     g_autoptr(XgbPubsubItemIds) how = NULL;
-    Wait iw = { 0 };
+    XgbTestResult iw = { 0 };
 
-    xgb_pubsub_service_get_item_ids_async (service, node, NULL, wait_cb, &iw);
+    xgb_pubsub_service_get_item_ids_async (service, node, NULL, xgb_test_result_cb, &iw);
     xgb_test_wait (&iw.done, 30);
     how = xgb_pubsub_service_get_item_ids_finish (service, iw.result, &error);
     g_clear_object (&iw.result);
@@ -178,9 +161,9 @@ test_paging (void)
   for (;;)
     {
       g_autoptr(XgbPubsubItemPage) page = NULL;
-      Wait pw = { 0 };
+      XgbTestResult pw = { 0 };
 
-      xgb_pubsub_service_get_items_async (service, node, PAGE, after, NULL, NULL, wait_cb, &pw);
+      xgb_pubsub_service_get_items_async (service, node, PAGE, after, NULL, NULL, xgb_test_result_cb, &pw);
       xgb_test_wait (&pw.done, 60);
       page = xgb_pubsub_service_get_items_finish (service, pw.result, &error);
       g_clear_object (&pw.result);
@@ -252,24 +235,24 @@ test_flat_despite_collections (void)
   g_autofree char *collection = g_strdup_printf ("coll-%08x", g_random_int ());
   g_autofree char *created = NULL;
   g_auto(GStrv) parents = NULL;
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
   g_assert_true (xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_COLLECTIONS));
-  xgb_pubsub_service_create_async (service, collection, TRUE, NULL, NULL, wait_cb, &w);
+  xgb_pubsub_service_create_async (service, collection, TRUE, NULL, NULL, xgb_test_result_cb, &w);
   xgb_test_wait (&w.done, 30);
   created = xgb_pubsub_service_create_finish (service, w.result, &error);
   g_assert_no_error (error);
   g_clear_object (&w.result);
 
   w.done = FALSE;
-  xgb_pubsub_service_detect_nesting_async (service, NULL, wait_cb, &w);
+  xgb_pubsub_service_detect_nesting_async (service, NULL, xgb_test_result_cb, &w);
   xgb_test_wait (&w.done, 60);
   g_assert_false (xgb_pubsub_service_detect_nesting_finish (service, w.result, &error));
   g_assert_no_error (error);
   g_clear_object (&w.result);
 
   w.done = FALSE;
-  xgb_pubsub_service_get_parents_async (service, collection, NULL, wait_cb, &w);
+  xgb_pubsub_service_get_parents_async (service, collection, NULL, xgb_test_result_cb, &w);
   xgb_test_wait (&w.done, 60);
   parents = xgb_pubsub_service_get_parents_finish (service, w.result, &error);
   g_assert_no_error (error);

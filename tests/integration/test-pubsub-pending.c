@@ -13,31 +13,6 @@
 #include "xgb-test-util.h"
 #include "xgb-xml.h"
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Wait *w = data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_for (Wait *w)
-{
-  xgb_test_wait (&w->done, 30);
-  w->done = FALSE;
-  return w->result;
-}
-
 static XgbConnection *
 login (const char *who)
 {
@@ -57,10 +32,10 @@ service_for (XgbConnection *connection)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbDiscoInfo) info = NULL;
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
-  xgb_find_broker_async (connection, NULL, NULL, wait_cb, &w);
-  info = xgb_find_broker_finish (connection, wait_for (&w), &error);
+  xgb_find_broker_async (connection, NULL, NULL, xgb_test_result_cb, &w);
+  info = xgb_find_broker_finish (connection, xgb_test_result_wait (&w), &error);
   g_assert_no_error (error);
   g_clear_object (&w.result);
   return xgb_pubsub_service_new (connection, info);
@@ -92,10 +67,10 @@ subscription_of (XgbPubsubService *service,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
-  xgb_pubsub_service_get_subscriptions_async (service, node, NULL, wait_cb, &w);
-  list = xgb_pubsub_service_list_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_get_subscriptions_async (service, node, NULL, xgb_test_result_cb, &w);
+  list = xgb_pubsub_service_list_finish (service, xgb_test_result_wait (&w), &error);
   g_clear_object (&w.result);
   g_assert_no_error (error);
   for (guint i = 0; i < list->len; i++)
@@ -144,10 +119,10 @@ test_pending (void)
   const char *config = "<x xmlns='jabber:x:data' type='submit'>"
                        "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
                        "<field var='pubsub#access_model'><value>authorize</value></field></x>";
-  Wait w = { 0 };
+  XgbTestResult w = { 0 };
 
-  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, wait_cb, &w);
-  created = xgb_pubsub_service_create_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &w);
+  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&w), &error);
   g_clear_object (&w.result);
 
   if (!xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_ACCESS_AUTHORIZE))
@@ -158,8 +133,8 @@ test_pending (void)
       g_assert_error (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_NOT_ACCEPTABLE);
       g_assert_false (xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_GET_PENDING));
       g_clear_error (&error);
-      xgb_pubsub_service_get_pending_nodes_async (service, NULL, wait_cb, &w);
-      nodes = xgb_pubsub_service_get_pending_nodes_finish (service, wait_for (&w), &error);
+      xgb_pubsub_service_get_pending_nodes_async (service, NULL, xgb_test_result_cb, &w);
+      nodes = xgb_pubsub_service_get_pending_nodes_finish (service, xgb_test_result_wait (&w), &error);
       g_clear_object (&w.result);
       g_assert_null (nodes);
       g_assert_nonnull (error);
@@ -173,14 +148,14 @@ test_pending (void)
   alice_state = request_subscription (alice, node);
   g_assert_cmpstr (alice_state, ==, "pending");
 
-  xgb_pubsub_service_get_pending_nodes_async (service, NULL, wait_cb, &w);
-  nodes = xgb_pubsub_service_get_pending_nodes_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_get_pending_nodes_async (service, NULL, xgb_test_result_cb, &w);
+  nodes = xgb_pubsub_service_get_pending_nodes_finish (service, xgb_test_result_wait (&w), &error);
   g_clear_object (&w.result);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) nodes, node));
 
-  xgb_pubsub_service_get_pending_async (service, node, NULL, wait_cb, &w);
-  pending = xgb_pubsub_service_get_pending_finish (service, wait_for (&w), &error);
+  xgb_pubsub_service_get_pending_async (service, node, NULL, xgb_test_result_cb, &w);
+  pending = xgb_pubsub_service_get_pending_finish (service, xgb_test_result_wait (&w), &error);
   g_clear_object (&w.result);
   g_assert_no_error (error);
   g_assert_cmpuint (pending->len, ==, 2);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "xgb-test-util.h"
+#include "xgb-xml.h"
 
 #define GAP_TICK_MS 10
 
@@ -182,4 +183,49 @@ xgb_test_send_iq (XgbConnection  *connection,
   if (sync.error != NULL)
     g_propagate_error (error, sync.error);
   return sync.doc;
+}
+
+xmlDoc *
+xgb_test_load_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (xgb_test_env ("XGB_FIXTURES_DIR"), name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  xmlDoc *doc;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  doc = xgb_xml_parse (contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+
+  return doc;
+}
+
+void
+xgb_test_result_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  XgbTestResult *r = data;
+
+  g_clear_object (&r->result);
+  r->result = g_object_ref (result);
+  r->done = TRUE;
+}
+
+GAsyncResult *
+xgb_test_result_wait (XgbTestResult *r)
+{
+  xgb_test_wait (&r->done, 60);
+  r->done = FALSE;
+  return r->result;
+}
+
+void
+xgb_test_result_clear (XgbTestResult *r)
+{
+  g_clear_object (&r->result);
+  r->done = FALSE;
 }

@@ -33,6 +33,25 @@ XgbLoginParams *xgb_test_params         (const char   *jid,
                                          const char   *port_var,
                                          const char   *ca_var);
 
+/* A fixture stanza from $XGB_FIXTURES_DIR, parsed; fails the test
+ * when it cannot be read. */
+xmlDoc         *xgb_test_load_fixture   (const char   *name);
+
+/* An async result to wait for: pass xgb_test_result_cb and the struct,
+ * then xgb_test_result_wait() returns the result (valid until the next
+ * wait or xgb_test_result_clear()). */
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} XgbTestResult;
+
+void            xgb_test_result_cb      (GObject      *object,
+                                         GAsyncResult *result,
+                                         gpointer      data);
+GAsyncResult   *xgb_test_result_wait    (XgbTestResult *r);
+void            xgb_test_result_clear   (XgbTestResult *r);
+
 /* Synchronous wrappers, iterating the main loop (for tests only). */
 gboolean        xgb_test_connect        (XgbConnection *connection,
                                          GError      **error);

@@ -10,29 +10,12 @@
 #include "xgb-disco.h"
 #include "xgb-error.h"
 #include "xgb-xml.h"
-
-static xmlDoc *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("XGB_FIXTURES_DIR"), name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  xmlDoc *doc;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  g_assert_no_error (error);
-  doc = xgb_xml_parse (contents, length, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (doc);
-
-  return doc;
-}
+#include "xgb-test-util.h"
 
 static void
 test_info (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0030-002-result-set-for-information-request.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0030-002-result-set-for-information-request.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbDiscoInfo) info = xgb_disco_info_parse (xmlDocGetRootElement (doc), &error);
 
@@ -59,7 +42,7 @@ test_info (void)
 static void
 test_info_pubsub_service (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-008-pubsub-service-returns-set-of-supported-features.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-008-pubsub-service-returns-set-of-supported-features.xml");
   g_autoptr(XgbDiscoInfo) info = xgb_disco_info_parse (xmlDocGetRootElement (doc), NULL);
 
   g_assert_nonnull (info);
@@ -70,7 +53,7 @@ test_info_pubsub_service (void)
 static void
 test_info_error (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0030-003-target-entity-does-not-exist.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0030-003-target-entity-does-not-exist.xml");
   g_autoptr(GError) error = NULL;
   XgbDiscoInfo *info = xgb_disco_info_parse (xmlDocGetRootElement (doc), &error);
 
@@ -82,7 +65,7 @@ test_info_error (void)
 static void
 test_pubsub_error (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-019-subscriptions-retrieval-not-supported.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-019-subscriptions-retrieval-not-supported.xml");
   g_autoptr(GError) error = NULL;
 
   g_assert_false (xgb_stanza_error_propagate (xmlDocGetRootElement (doc), &error));
@@ -127,7 +110,7 @@ test_error_text_and_hostile (void)
 static void
 test_items (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0030-012-result-set-for-all-items.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0030-012-result-set-for-all-items.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = xgb_disco_items_parse (xmlDocGetRootElement (doc), &error);
   XgbDiscoItem *item;
@@ -145,7 +128,7 @@ test_items (void)
 static void
 test_items_with_nodes (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0030-017-service-returns-nodes.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0030-017-service-returns-nodes.xml");
   g_autoptr(GPtrArray) items = xgb_disco_items_parse (xmlDocGetRootElement (doc), NULL);
 
   g_assert_nonnull (items);

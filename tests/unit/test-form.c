@@ -12,29 +12,12 @@
 #include "xgb-form.h"
 #include "xgb-jid.h"
 #include "xgb-xml.h"
+#include "xgb-test-util.h"
 
 #define NS_META_DATA     "http://jabber.org/protocol/pubsub#meta-data"
 #define NS_NODE_CONFIG   "http://jabber.org/protocol/pubsub#node_config"
 #define NS_SUB_OPTIONS   "http://jabber.org/protocol/pubsub#subscribe_options"
 #define NS_SUB_AUTH      "http://jabber.org/protocol/pubsub#subscribe_authorization"
-
-static xmlDoc *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("XGB_FIXTURES_DIR"), name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  xmlDoc *doc;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  g_assert_no_error (error);
-  doc = xgb_xml_parse (contents, length, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (doc);
-
-  return doc;
-}
 
 static xmlDoc *
 parse_string (const char *xml)
@@ -66,7 +49,7 @@ find_x (xmlNode *node)
 static XgbForm *
 load_form (const char *name)
 {
-  g_autoptr(xmlDoc) doc = load_fixture (name);
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture (name);
   g_autoptr(GError) error = NULL;
   xmlNode *x = find_x (xmlDocGetRootElement (doc));
   XgbForm *form;
@@ -405,7 +388,7 @@ test_search_results (void)
 static void
 test_meta_data (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-014-service-responds-with-information-and-metadata.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-014-service-responds-with-information-and-metadata.xml");
   xmlNode *iq = xmlDocGetRootElement (doc);
   xmlNode *query = xgb_xml_child (iq, "query", "http://jabber.org/protocol/disco#info");
   g_autoptr(XgbForm) form = NULL;
@@ -617,7 +600,7 @@ test_default_node_config (void)
 static void
 test_authorization (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-170-service-sends-authorization-request-to-node-owner.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-170-service-sends-authorization-request-to-node-owner.xml");
   g_autoptr(XgbForm) approve = load_form ("xep-0060-171-owner-approves-subscription-request.xml");
   g_autoptr(XgbForm) form = NULL;
   g_autoptr(XgbForm) submitted = NULL;

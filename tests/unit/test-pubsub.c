@@ -11,21 +11,7 @@
 #include "xgb-pubsub.h"
 #include "xgb-rsm.h"
 #include "xgb-xml.h"
-
-static xmlDoc *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("XGB_FIXTURES_DIR"), name, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  xmlDoc *doc;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  doc = xgb_xml_parse (contents, length, &error);
-  g_assert_no_error (error);
-  return doc;
-}
+#include "xgb-test-util.h"
 
 static xmlDoc *
 parse (const char *xml)
@@ -39,7 +25,7 @@ parse (const char *xml)
 static void
 test_items_rsm (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-076-service-returns-some-items-via-result-set-management.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-076-service-returns-some-items-via-result-set-management.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbPubsubItemPage) page = xgb_pubsub_parse_items (xmlDocGetRootElement (doc), &error);
   XgbPubsubItem *item;
@@ -67,7 +53,7 @@ test_items_rsm (void)
 static void
 test_items_publisher (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-103-service-returns-items.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-103-service-returns-items.xml");
   g_autoptr(XgbPubsubItemPage) page = xgb_pubsub_parse_items (xmlDocGetRootElement (doc), NULL);
   XgbPubsubItem *item;
 
@@ -84,7 +70,7 @@ test_items_publisher (void)
 static void
 test_items_all (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-075-service-returns-all-items.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-075-service-returns-all-items.xml");
   g_autoptr(XgbPubsubItemPage) page = xgb_pubsub_parse_items (xmlDocGetRootElement (doc), NULL);
 
   g_assert_nonnull (page);
@@ -146,7 +132,7 @@ test_timestamps (void)
 static void
 test_affiliations (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-198-service-returns-list-of-affiliated-entities.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-198-service-returns-list-of-affiliated-entities.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = xgb_pubsub_parse_affiliations (xmlDocGetRootElement (doc), &error);
   XgbPubsubAffiliation *a;
@@ -163,7 +149,7 @@ test_affiliations (void)
 static void
 test_subscriptions (void)
 {
-  g_autoptr(xmlDoc) doc = load_fixture ("xep-0060-185-service-returns-list-of-subscriptions.xml");
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-185-service-returns-list-of-subscriptions.xml");
   g_autoptr(GPtrArray) list = xgb_pubsub_parse_subscriptions (xmlDocGetRootElement (doc), NULL);
   XgbPubsubSubscription *s;
 
@@ -197,7 +183,7 @@ test_rsm (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(xmlDoc) doc = load_fixture (cases[i].file);
+      g_autoptr(xmlDoc) doc = xgb_test_load_fixture (cases[i].file);
       xmlNode *query = xgb_xml_child (xmlDocGetRootElement (doc), "query", NULL);
       g_autoptr(XgbRsmResult) rsm = xgb_rsm_parse (query);
 
