@@ -12,7 +12,7 @@ XGB_RUNTIME_PACKAGES=(adwaita-icon-theme fonts-cantarell)
 # The demo grid and the integration tests run a private ejabberd.
 XGB_SERVER_PACKAGES=(ejabberd openssl)
 # Tests also run Prosody, a virtual X server and a D-Bus session.
-XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3)
+XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3 procps)
 
 xgb_sudo() {
   if [ "$(id -u)" -eq 0 ]; then
