@@ -463,6 +463,114 @@ cmd_purge (Cli *cli)
   return run_change (cli, xgb_pubsub_service_purge_async, "purged");
 }
 
+/* Fills the form in @current with VAR=VALUE assignments (a "pubsub#"
+ * prefix may be left out; multi-value fields take comma-separated lists)
+ * and checks every field.  Returns the submit form, or NULL with the
+ * exit status in @status after printing what is wrong. */
+static char *
+fill_form (Cli      *cli,
+           xmlDoc   *current,
+           char    **assignments,
+           guint     n,
+           int      *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbForm) form = xgb_form_parse (xmlDocGetRootElement (current), &error);
+  g_autoptr(GHashTable) field_errors = NULL;
+
+  if (form == NULL)
+    {
+      *status = fail (cli, error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *eq = strchr (assignments[i], '=');
+      g_autofree char *var = NULL;
+      g_auto(GStrv) values = NULL;
+      XgbFormField *field;
+
+      if (eq == NULL || eq == assignments[i])
+        {
+          g_printerr (_("xgb-cli: “%s” is not VAR=VALUE.\n"), assignments[i]);
+          *status = EXIT_USAGE;
+          return NULL;
+        }
+      var = g_strndup (assignments[i], (gsize) (eq - assignments[i]));
+      if (xgb_form_get_field (form, var) == NULL && !g_str_has_prefix (var, "pubsub#"))
+        {
+          char *full = g_strconcat ("pubsub#", var, NULL);
+
+          g_free (var);
+          var = full;
+        }
+      field = xgb_form_get_field (form, var);
+      if (field != NULL && xgb_form_field_type_is_multi (field->type))
+        values = g_strsplit (eq + 1, ",", -1);
+      else
+        values = g_strsplit (eq + 1, "\x01", 1);
+      if (!xgb_form_set_values (form, var, (const char * const *) values, &error))
+        {
+          *status = fail (cli, error);
+          return NULL;
+        }
+    }
+
+  if (!xgb_form_validate (form, &field_errors, &error))
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_printerr ("xgb-cli: %s\n", error->message);
+      g_hash_table_iter_init (&iter, field_errors);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_printerr ("  %s: %s\n", (const char *) key, (const char *) value);
+      *status = EXIT_USAGE;
+      return NULL;
+    }
+
+  return xgb_form_build_submit (form);
+}
+
+/* Prints a form's fields: var, type, label, values. */
+static void
+output_form (Cli        *cli,
+             const char *node,
+             xmlDoc     *doc)
+{
+  xmlNode *x = xmlDocGetRootElement (doc);
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, "node", node);
+  xgb_cli_output_begin_array (cli->out, "fields");
+  for (xmlNode *f = x->children; f != NULL; f = f->next)
+    {
+      g_autofree char *var = xgb_xml_get_attr (f, "var");
+      g_autofree char *type = xgb_xml_get_attr (f, "type");
+      g_autofree char *label = xgb_xml_get_attr (f, "label");
+
+      if (!xgb_xml_is (f, "field", NULL) || var == NULL || g_strcmp0 (type, "fixed") == 0)
+        continue;
+      xgb_cli_output_begin_object (cli->out, NULL);
+      xgb_cli_output_string (cli->out, "var", var);
+      xgb_cli_output_string (cli->out, "type", type ? type : "text-single");
+      xgb_cli_output_string (cli->out, "label", label);
+      xgb_cli_output_begin_array (cli->out, "values");
+      for (xmlNode *v = f->children; v != NULL; v = v->next)
+        if (xgb_xml_is (v, "value", NULL))
+          {
+            g_autofree char *value = xgb_xml_get_text (v);
+
+            xgb_cli_output_string (cli->out, NULL, value);
+          }
+      xgb_cli_output_end_array (cli->out);
+      xgb_cli_output_end_object (cli->out);
+    }
+  xgb_cli_output_end_array (cli->out);
+  xgb_cli_output_end_object (cli->out);
+}
+
 static int
 cmd_config (Cli *cli)
 {
@@ -482,7 +590,6 @@ cmd_config (Cli *cli)
   if (g_str_equal (verb, "get"))
     {
       g_autoptr(xmlDoc) form = NULL;
-      xmlNode *x;
 
       xgb_pubsub_service_get_config_async (cli->service, node, NULL, waiter_cb, &w);
       form = xgb_pubsub_service_form_finish (cli->service, waiter_wait (&w), &error);
@@ -490,43 +597,14 @@ cmd_config (Cli *cli)
       if (form == NULL)
         return fail (cli, error);
 
-      x = xmlDocGetRootElement (form);
-      xgb_cli_output_begin_object (cli->out, NULL);
-      xgb_cli_output_string (cli->out, "node", node);
-      xgb_cli_output_begin_array (cli->out, "fields");
-      for (xmlNode *f = x->children; f != NULL; f = f->next)
-        {
-          g_autofree char *var = xgb_xml_get_attr (f, "var");
-          g_autofree char *type = xgb_xml_get_attr (f, "type");
-          g_autofree char *label = xgb_xml_get_attr (f, "label");
-
-          if (!xgb_xml_is (f, "field", NULL) || var == NULL || g_strcmp0 (type, "fixed") == 0)
-            continue;
-          xgb_cli_output_begin_object (cli->out, NULL);
-          xgb_cli_output_string (cli->out, "var", var);
-          xgb_cli_output_string (cli->out, "type", type ? type : "text-single");
-          xgb_cli_output_string (cli->out, "label", label);
-          xgb_cli_output_begin_array (cli->out, "values");
-          for (xmlNode *v = f->children; v != NULL; v = v->next)
-            if (xgb_xml_is (v, "value", NULL))
-              {
-                g_autofree char *value = xgb_xml_get_text (v);
-
-                xgb_cli_output_string (cli->out, NULL, value);
-              }
-          xgb_cli_output_end_array (cli->out);
-          xgb_cli_output_end_object (cli->out);
-        }
-      xgb_cli_output_end_array (cli->out);
-      xgb_cli_output_end_object (cli->out);
+      output_form (cli, node, form);
       return EXIT_OK;
     }
   else
     {
       g_autofree char *submit = NULL;
       g_autoptr(xmlDoc) current = NULL;
-      g_autoptr(XgbForm) form = NULL;
-      g_autoptr(GHashTable) field_errors = NULL;
+      int status = EXIT_OK;
 
       if (cli->n_args < 3)
         {
@@ -541,53 +619,10 @@ cmd_config (Cli *cli)
       waiter_clear (&w);
       if (current == NULL)
         return fail (cli, error);
-      form = xgb_form_parse (xmlDocGetRootElement (current), &error);
-      if (form == NULL)
-        return fail (cli, error);
+      submit = fill_form (cli, current, cli->args + 2, cli->n_args - 2, &status);
+      if (submit == NULL)
+        return status;
 
-      for (guint i = 2; i < cli->n_args; i++)
-        {
-          const char *eq = strchr (cli->args[i], '=');
-          g_autofree char *var = NULL;
-          g_auto(GStrv) values = NULL;
-          XgbFormField *field;
-
-          if (eq == NULL || eq == cli->args[i])
-            {
-              g_printerr (_("xgb-cli: “%s” is not VAR=VALUE.\n"), cli->args[i]);
-              return EXIT_USAGE;
-            }
-          var = g_strndup (cli->args[i], (gsize) (eq - cli->args[i]));
-          if (xgb_form_get_field (form, var) == NULL && !g_str_has_prefix (var, "pubsub#"))
-            {
-              char *full = g_strconcat ("pubsub#", var, NULL);
-
-              g_free (var);
-              var = full;
-            }
-          field = xgb_form_get_field (form, var);
-          /* Multi-value fields take a comma-separated list. */
-          if (field != NULL && xgb_form_field_type_is_multi (field->type))
-            values = g_strsplit (eq + 1, ",", -1);
-          else
-            values = g_strsplit (eq + 1, "\x01", 1);
-          if (!xgb_form_set_values (form, var, (const char * const *) values, &error))
-            return fail (cli, error);
-        }
-
-      if (!xgb_form_validate (form, &field_errors, &error))
-        {
-          GHashTableIter iter;
-          gpointer key, value;
-
-          g_printerr ("xgb-cli: %s\n", error->message);
-          g_hash_table_iter_init (&iter, field_errors);
-          while (g_hash_table_iter_next (&iter, &key, &value))
-            g_printerr ("  %s: %s\n", (const char *) key, (const char *) value);
-          return EXIT_USAGE;
-        }
-
-      submit = xgb_form_build_submit (form);
       xgb_pubsub_service_set_config_async (cli->service, node, submit, NULL, waiter_cb, &w);
       return change_done (cli, &w, "configured", node);
     }
@@ -950,6 +985,29 @@ subscribe_jid (Cli        *cli,
 static int
 cmd_subscribe (Cli *cli)
 {
+  g_autoptr(XgbJid) self_jid = xgb_jid_parse (xgb_connection_get_jid (cli->connection), NULL);
+  g_autofree char *self_bare = self_jid ? xgb_jid_to_bare (self_jid) : NULL;
+
+  /* Without a JID, or with one's own: a request like any Consumer's
+   * (pending where the node wants approval). */
+  if (cli->n_args == 1 || g_strcmp0 (cli->args[1], self_bare) == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *state = NULL;
+      Waiter w = { 0 };
+
+      xgb_pubsub_service_subscribe_async (cli->service, cli->args[0], NULL, waiter_cb, &w);
+      state = xgb_pubsub_service_subscribe_finish (cli->service, waiter_wait (&w), &error);
+      waiter_clear (&w);
+      if (state == NULL)
+        return fail (cli, error);
+      xgb_cli_output_begin_object (cli->out, NULL);
+      xgb_cli_output_string (cli->out, "node", cli->args[0]);
+      xgb_cli_output_string (cli->out, "subscription", state);
+      xgb_cli_output_end_object (cli->out);
+      return EXIT_OK;
+    }
+
   return subscribe_jid (cli, "subscribed");
 }
 
@@ -1135,6 +1193,48 @@ cmd_parents (Cli *cli)
   return EXIT_OK;
 }
 
+/* options get NODE JID [SUBID] | options set NODE JID VAR=VALUE… */
+static int
+cmd_options (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) current = NULL;
+  const char *verb = cli->args[0];
+  const char *node = cli->args[1];
+  const char *jid = cli->args[2];
+  gboolean get = g_str_equal (verb, "get");
+  const char *subid = get && cli->n_args > 3 ? cli->args[3] : NULL;
+  Waiter w = { 0 };
+
+  if (!get && !g_str_equal (verb, "set"))
+    {
+      g_printerr ("%s\n", _("Usage: xgb-cli options get NODE JID [SUBID] | options set NODE JID VAR=VALUE…"));
+      return EXIT_USAGE;
+    }
+
+  xgb_pubsub_service_get_options_async (cli->service, node, jid, subid, NULL, waiter_cb, &w);
+  current = xgb_pubsub_service_form_finish (cli->service, waiter_wait (&w), &error);
+  waiter_clear (&w);
+  if (current == NULL)
+    return fail (cli, error);
+
+  if (get)
+    {
+      output_form (cli, node, current);
+      return EXIT_OK;
+    }
+  else
+    {
+      int status = EXIT_OK;
+      g_autofree char *submit = fill_form (cli, current, cli->args + 3, cli->n_args - 3, &status);
+
+      if (submit == NULL)
+        return status;
+      xgb_pubsub_service_set_options_async (cli->service, node, jid, NULL, submit, NULL, waiter_cb, &w);
+      return change_done (cli, &w, "options", node);
+    }
+}
+
 typedef int (*CommandFunc) (Cli *cli);
 
 static const struct
@@ -1162,7 +1262,8 @@ static const struct
   { "retract", cmd_retract, 2, G_MAXUINT, "NODE ID…", N_("Retract items (32 requests in flight)") },
   { "affiliations", cmd_affiliations, 2, G_MAXUINT, "get NODE | set NODE JID=AFFILIATION…", N_("Read or change who may publish and read") },
   { "subscriptions", cmd_subscriptions, 2, G_MAXUINT, "get NODE | set NODE JID=STATE…", N_("Read or change subscriptions") },
-  { "subscribe", cmd_subscribe, 2, 2, "NODE JID", N_("Subscribe a JID to a node") },
+  { "subscribe", cmd_subscribe, 1, 2, "NODE [JID]", N_("Subscribe a JID to a node (without JID: request it for yourself)") },
+  { "options", cmd_options, 3, G_MAXUINT, "get NODE JID [SUBID] | set NODE JID VAR=VALUE…", N_("A subscription’s options") },
   { "unsubscribe", cmd_unsubscribe, 2, 2, "NODE JID", N_("Unsubscribe a JID from a node") },
   { "pending", cmd_pending, 0, G_MAXUINT, "[NODE…]", N_("Subscription requests waiting for approval") },
   { "approve", cmd_approve, 2, 2, "NODE JID", N_("Approve a JID’s pending subscription request") },

@@ -11,6 +11,7 @@
 
 #include "xgb-disco.h"
 #include "xgb-error.h"
+#include "xgb-form.h"
 #include "xgb-request.h"
 #include "xgb-xml.h"
 
@@ -38,6 +39,7 @@ xgb_disco_info_free (XgbDiscoInfo *info)
   g_free (info->node);
   g_clear_pointer (&info->identities, g_ptr_array_unref);
   g_clear_pointer (&info->features, g_ptr_array_unref);
+  g_clear_pointer (&info->forms, g_ptr_array_unref);
   g_free (info);
 }
 
@@ -116,9 +118,19 @@ xgb_disco_info_parse (const xmlNode  *iq,
   info->node = xgb_xml_get_attr (query, "node");
   info->identities = g_ptr_array_new_with_free_func (identity_free);
   info->features = g_ptr_array_new_with_free_func (g_free);
+  info->forms = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_form_free);
 
   for (xmlNode *c = query->children; c != NULL; c = c->next)
     {
+      if (xgb_xml_is (c, "x", XGB_NS_DATA_FORMS))
+        {
+          /* A broken extension form is dropped, not the whole answer. */
+          XgbForm *form = xgb_form_parse (c, NULL);
+
+          if (form != NULL)
+            g_ptr_array_add (info->forms, form);
+          continue;
+        }
       if (xgb_xml_is (c, "identity", XGB_NS_DISCO_INFO))
         {
           g_autofree char *category = xgb_xml_get_attr (c, "category");
@@ -183,6 +195,26 @@ xgb_disco_info_has_feature (const XgbDiscoInfo *info,
   g_return_val_if_fail (info != NULL, FALSE);
 
   return g_ptr_array_find_with_equal_func (info->features, feature, g_str_equal, NULL);
+}
+
+/**
+ * xgb_disco_info_get_form_value:
+ * @form_type: the FORM_TYPE, e.g. "http://jabber.org/protocol/pubsub#meta-data"
+ *
+ * Returns: (nullable): the first value of @var in that extension form
+ */
+const char *
+xgb_disco_info_get_form_value (const XgbDiscoInfo *info,
+                               const char         *form_type,
+                               const char         *var)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+
+  for (guint i = 0; info->forms != NULL && i < info->forms->len; i++)
+    if (g_strcmp0 (xgb_form_get_form_type (info->forms->pdata[i]), form_type) == 0)
+      return xgb_form_get_value (info->forms->pdata[i], var);
+
+  return NULL;
 }
 
 /**

@@ -24,6 +24,8 @@ typedef struct
   char      *node;        /* nullable */
   GPtrArray *identities;  /* of XgbDiscoIdentity* */
   GPtrArray *features;    /* of char*, sorted */
+  GPtrArray *forms;       /* of XgbForm*: extended information (XEP-0128),
+                             e.g. pubsub#meta-data */
 } XgbDiscoInfo;
 
 typedef struct
@@ -41,6 +43,9 @@ gboolean       xgb_disco_info_has_identity (const XgbDiscoInfo *info,
                                             const char     *type);
 gboolean       xgb_disco_info_has_feature  (const XgbDiscoInfo *info,
                                             const char     *feature);
+const char    *xgb_disco_info_get_form_value (const XgbDiscoInfo *info,
+                                            const char     *form_type,
+                                            const char     *var);
 
 GPtrArray     *xgb_disco_items_parse       (const xmlNode  *iq,
                                             GError        **error);

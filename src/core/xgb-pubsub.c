@@ -15,6 +15,7 @@
 
 #include "xgb-error.h"
 #include "xgb-form.h"
+#include "xgb-jid.h"
 #include "xgb-pubsub.h"
 #include "xgb-request.h"
 #include "xgb-xml.h"
@@ -283,6 +284,7 @@ xgb_pubsub_service_new (XgbConnection      *connection,
   self->info->jid = g_strdup (info->jid);
   self->info->identities = g_ptr_array_ref (info->identities);
   self->info->features = g_ptr_array_ref (info->features);
+  self->info->forms = info->forms ? g_ptr_array_ref (info->forms) : NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (cap_names); i++)
     {
@@ -605,29 +607,10 @@ parse_node_info (const xmlNode  *iq,
   /* pubsub#meta-data (XEP-0128) names the title too */
   if (info->title == NULL)
     {
-      xmlNode *query = xgb_xml_child (iq, "query", XGB_NS_DISCO_INFO);
+      const char *title = xgb_disco_info_get_form_value (disco, XGB_NS_PUBSUB "#meta-data", "pubsub#title");
 
-      for (xmlNode *x = query ? query->children : NULL; x != NULL; x = x->next)
-        {
-          if (!xgb_xml_is (x, "x", "jabber:x:data"))
-            continue;
-          for (xmlNode *f = x->children; f != NULL; f = f->next)
-            {
-              g_autofree char *var = xgb_xml_get_attr (f, "var");
-
-              if (xgb_xml_is (f, "field", NULL) && g_strcmp0 (var, "pubsub#title") == 0)
-                {
-                  g_autofree char *title = xgb_xml_get_text (xgb_xml_child (f, "value", NULL));
-
-                  if (title != NULL && *title != '\0')
-                    info->title = g_steal_pointer (&title);
-                }
-              else if (xgb_xml_is (f, "field", NULL) && g_strcmp0 (var, "pubsub#type") == 0)
-                {
-                  /* not the node type: the payload type */
-                }
-            }
-        }
+      if (title != NULL && *title != '\0')
+        info->title = g_strdup (title);
     }
   info->info = disco;
   return info;
@@ -874,7 +857,7 @@ parse_form_reply (const xmlNode  *iq,
                   gpointer        element,
                   GError        **error)
 {
-  xmlNode *pubsub = reply_child (iq, XGB_NS_PUBSUB_OWNER);
+  xmlNode *pubsub = reply_child (iq, g_str_equal (element, "options") ? XGB_NS_PUBSUB : XGB_NS_PUBSUB_OWNER);
   xmlNode *holder = xgb_xml_child (pubsub, element, NULL);
   xmlNode *x = xgb_xml_child (holder, "x", "jabber:x:data");
   xmlDoc *doc;
@@ -2108,4 +2091,128 @@ xgb_pubsub_service_detect_nesting_finish (XgbPubsubService  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- the own subscription, and subscription options ------------------ */
+
+static void
+subscribed_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = g_task_propagate_pointer (G_TASK (result), &error);
+  xmlNode *subscription;
+  char *state;
+
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  subscription = xgb_xml_child (reply_child (xmlDocGetRootElement (doc), XGB_NS_PUBSUB), "subscription", NULL);
+  state = xgb_xml_get_attr (subscription, "subscription");
+  /* XEP-0060 6.1.2: a reply without state means subscribed */
+  g_task_return_pointer (task, state ? state : g_strdup ("subscribed"), g_free);
+}
+
+/**
+ * xgb_pubsub_service_subscribe_async:
+ *
+ * Subscribes the logged-in account itself (a Consumer's request: on an
+ * "authorize" node it stays pending until an owner approves).  To
+ * subscribe another JID, owners use the subscriptions set.
+ */
+void
+xgb_pubsub_service_subscribe_async (XgbPubsubService    *self,
+                                    const char          *node,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *bare = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *payload = NULL;
+
+  {
+    g_autoptr(XgbJid) jid = xgb_jid_parse (xgb_connection_get_jid (self->connection), NULL);
+
+    bare = jid ? xgb_jid_to_bare (jid) : g_strdup (xgb_connection_get_params (self->connection)->jid);
+  }
+  inner = g_markup_printf_escaped ("<subscribe node='%s' jid='%s'/>", node, bare);
+  payload = pubsub_payload (XGB_NS_PUBSUB, inner);
+  g_task_set_source_tag (task, xgb_pubsub_service_subscribe_async);
+
+  change_async (self, "subscribe", node, bare, payload, xgb_pubsub_service_subscribe_async,
+                cancellable, subscribed_cb, task);
+}
+
+char *
+xgb_pubsub_service_subscribe_finish (XgbPubsubService  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+options_element (const char *node,
+                 const char *jid,
+                 const char *subid,
+                 const char *body)
+{
+  g_autofree char *open = subid
+    ? g_markup_printf_escaped ("<options node='%s' jid='%s' subid='%s'", node, jid, subid)
+    : g_markup_printf_escaped ("<options node='%s' jid='%s'", node, jid);
+
+  return body ? g_strdup_printf ("%s>%s</options>", open, body) : g_strconcat (open, "/>", NULL);
+}
+
+/**
+ * xgb_pubsub_service_get_options_async:
+ * @subid: (nullable): for a JID with several subscriptions
+ *
+ * A subscription's options form (XEP-0060 6.3).
+ */
+void
+xgb_pubsub_service_get_options_async (XgbPubsubService    *self,
+                                      const char          *node,
+                                      const char          *jid,
+                                      const char          *subid,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *inner = options_element (node, jid, subid, NULL);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB, inner);
+
+  request (self, "get", payload, parse_form_reply, (gpointer) "options", NULL,
+           (GDestroyNotify) xmlFreeDoc, xgb_pubsub_service_get_config_async,
+           cancellable, callback, user_data);
+}
+
+/**
+ * xgb_pubsub_service_set_options_async:
+ * @submit_form: a submitted `pubsub#subscribe_options` form
+ *
+ * Finish with xgb_pubsub_service_change_finish().
+ */
+void
+xgb_pubsub_service_set_options_async (XgbPubsubService    *self,
+                                      const char          *node,
+                                      const char          *jid,
+                                      const char          *subid,
+                                      const char          *submit_form,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *inner = options_element (node, jid, subid, submit_form);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB, inner);
+
+  change_async (self, "subscription-options", node, jid, payload,
+                xgb_pubsub_service_set_options_async, cancellable, callback, user_data);
 }

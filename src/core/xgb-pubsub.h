@@ -351,6 +351,32 @@ gboolean            xgb_pubsub_service_detect_nesting_finish (XgbPubsubService *
                                                             GAsyncResult     *result,
                                                             GError          **error);
 
+void                xgb_pubsub_service_subscribe_async     (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+/* The new subscription's state: "subscribed", "pending" or "unconfigured" */
+char               *xgb_pubsub_service_subscribe_finish    (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+void                xgb_pubsub_service_get_options_async   (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            const char       *jid,
+                                                            const char       *subid,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+/* finished with xgb_pubsub_service_form_finish() */
+void                xgb_pubsub_service_set_options_async   (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            const char       *jid,
+                                                            const char       *subid,
+                                                            const char       *submit_form,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
+
 /* Parsers, public for the tests */
 XgbPubsubPending   *xgb_pubsub_parse_authorization (const xmlNode *message);
 GStrv               xgb_pubsub_parse_pending_nodes (const xmlNode *iq,

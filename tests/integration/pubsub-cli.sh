@@ -98,6 +98,25 @@ cli subscriptions get "$topic" --json >"$tmp/subs2.json"
 check "the subscription is gone" \
     json "$tmp/subs2.json" "assert '$XGB_TEST_BOB_JID' not in [x['jid'] for x in d['subscriptions'] if x['subscription']=='subscribed']"
 
+cli subscribe "$topic" --json >"$tmp/self.json"
+check "subscribe oneself (a Consumer's own request)" json "$tmp/self.json" "assert d['subscription']=='subscribed', d"
+cli options get "$topic" "$XGB_TEST_ADMIN_JID" --json >"$tmp/options.json" 2>"$tmp/options.err"
+rc=$?
+if [ "$server" = ejabberd ]; then
+    # ejabberd's flat nodes have no subscription options
+    if [ $rc -eq 5 ] && grep -q "subscription-options" "$tmp/options.err"; then
+        ok "ejabberd: no subscription options, said so (exit 5)"
+    else
+        not_ok "ejabberd: no subscription options, said so (exit 5)" "rc=$rc" "$(cat "$tmp/options.err")"
+    fi
+else
+    check "$server: subscription options form" json "$tmp/options.json" "assert any(f['var']=='pubsub#include_body' for f in d['fields']), d"
+    check "$server: subscription options set" cli options set "$topic" "$XGB_TEST_ADMIN_JID" include_body=1
+    cli options get "$topic" "$XGB_TEST_ADMIN_JID" --json >"$tmp/options2.json"
+    check "$server: the option is read back" \
+        json "$tmp/options2.json" "f={x['var']:x['values'] for x in d['fields']}; assert f['pubsub#include_body'] in (['1'], ['true']), f"
+fi
+
 cli retract "$topic" item-01 no-such-item --json >"$tmp/retract.json"
 rc=$?
 if [ $rc -eq 4 ] && json "$tmp/retract.json" "r={x['id']:x['retracted'] for x in d['results']}; assert r=={'item-01':True,'no-such-item':False}, r"; then

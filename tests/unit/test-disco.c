@@ -51,6 +51,24 @@ test_info_pubsub_service (void)
 }
 
 static void
+test_info_metadata (void)
+{
+  g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0060-014-service-responds-with-information-and-metadata.xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = xgb_disco_info_parse (xmlDocGetRootElement (doc), &error);
+  const char *meta = "http://jabber.org/protocol/pubsub#meta-data";
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->forms->len, ==, 1);
+  g_assert_cmpstr (xgb_disco_info_get_form_value (info, meta, "pubsub#title"), ==,
+                   "Princely Musings (Atom)");
+  g_assert_cmpstr (xgb_disco_info_get_form_value (info, meta, "pubsub#type"), ==,
+                   "urn:example:e2ee:bundle");
+  g_assert_null (xgb_disco_info_get_form_value (info, "urn:other", "pubsub#title"));
+  g_assert_true (xgb_disco_info_has_identity (info, "pubsub", "leaf"));
+}
+
+static void
 test_info_error (void)
 {
   g_autoptr(xmlDoc) doc = xgb_test_load_fixture ("xep-0030-003-target-entity-does-not-exist.xml");
@@ -157,6 +175,7 @@ main (int   argc,
 
   g_test_add_func ("/disco/info", test_info);
   g_test_add_func ("/disco/info/pubsub-service", test_info_pubsub_service);
+  g_test_add_func ("/disco/info/metadata", test_info_metadata);
   g_test_add_func ("/disco/info/error", test_info_error);
   g_test_add_func ("/disco/info/wrong-namespace", test_wrong_namespace);
   g_test_add_func ("/disco/items", test_items);
