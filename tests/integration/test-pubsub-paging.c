@@ -224,6 +224,105 @@ test_paging (void)
   }
 }
 
+typedef struct
+{
+  guint         last_done;
+  guint         calls;
+  GCancellable *cancellable;
+  guint         cancel_at;
+} Progress;
+
+static void
+progress_cb (guint    done,
+             guint    total,
+             gpointer data)
+{
+  Progress *p = data;
+
+  g_assert_cmpuint (done, ==, p->last_done + 1);
+  g_assert_cmpuint (done, <=, total);
+  p->last_done = done;
+  p->calls++;
+  if (done == p->cancel_at)
+    g_cancellable_cancel (p->cancellable);
+}
+
+/* Retracting many items: at most 32 in flight, progress after each
+ * answer, and a cancel that stops sending yet reports every item. */
+static void
+test_retract_many (void)
+{
+  g_autoptr(XgbConnection) connection = NULL;
+  g_autoptr(XgbPubsubService) service = admin_service (&connection);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *node = g_strdup_printf ("retract-%08x", g_random_int ());
+  g_autofree char *created = NULL;
+  Publisher p = { 0 };
+  Progress progress = { .cancellable = cancellable, .cancel_at = 100 };
+  XgbTestResult r = { 0 };
+  guint retracted = 0, cancelled = 0, missing = 0;
+  gboolean done = FALSE;
+  const guint n = 300;
+
+  xgb_pubsub_service_create_async (service, node, FALSE,
+                                   "<x xmlns='jabber:x:data' type='submit'>"
+                                   "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+                                   "<field var='pubsub#max_items'><value>1000</value></field></x>",
+                                   NULL, xgb_test_result_cb, &r);
+  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
+  g_assert_no_error (error);
+
+  p.service = service;
+  p.node = node;
+  N_ITEMS = n;
+  publish_more (&p);
+  while (!done)
+    {
+      done = p.done == n;
+      if (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (p.failed, ==, 0);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (ids, g_strdup_printf ("item-%04u", i));
+  g_ptr_array_add (ids, g_strdup ("never-published"));
+  g_ptr_array_add (ids, NULL);
+
+  xgb_pubsub_service_retract_async (service, node, (const char * const *) ids->pdata,
+                                    progress_cb, &progress, cancellable, xgb_test_result_cb, &r);
+  results = xgb_pubsub_service_retract_finish (service, xgb_test_result_wait (&r), &error);
+  g_assert_no_error (error);
+  xgb_test_result_clear (&r);
+
+  g_assert_cmpuint (results->len, ==, n + 1);
+  for (guint i = 0; i < results->len; i++)
+    {
+      XgbPubsubRetractResult *res = results->pdata[i];
+
+      g_assert_cmpstr (res->id, ==, ids->pdata[i]);
+      if (res->error == NULL)
+        retracted++;
+      else if (g_error_matches (res->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cancelled++;
+      else if (g_error_matches (res->error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_ITEM_NOT_FOUND))
+        missing++;
+      else
+        g_error ("unexpected: %s", res->error->message);
+    }
+  g_test_message ("retract: %u retracted, %u not sent after cancel, %u not found, %u progress calls",
+                  retracted, cancelled, missing, progress.calls);
+  /* Cancelled at 100 answers: those in flight still count, at most 32. */
+  g_assert_cmpuint (retracted, >=, 100);
+  g_assert_cmpuint (retracted, <=, 100 + 32);
+  g_assert_cmpuint (retracted + cancelled + missing, ==, n + 1);
+  g_assert_cmpuint (progress.calls, ==, retracted + missing);
+  N_ITEMS = 1000;
+}
+
 /* ejabberd advertises collections and accepts node_type=collection, yet
  * nests nothing (xmpp-facts.md): the service must count as flat. */
 static void
@@ -271,6 +370,7 @@ main (int   argc,
     N_ITEMS = (guint) CLAMP (g_ascii_strtoull (g_getenv ("XGB_PAGING_ITEMS"), NULL, 10), 100, 100000) / 100 * 100;
   g_test_add_func ("/pubsub/paging-1000-items", test_paging);
   g_test_add_func ("/pubsub/flat-despite-collections", test_flat_despite_collections);
+  g_test_add_func ("/pubsub/retract-many-cancel", test_retract_many);
   ret = g_test_run ();
   g_assert_true (xgb_connection_wait_for_threads (10000));
   return ret;
