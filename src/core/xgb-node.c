@@ -1,0 +1,669 @@
+/* xgb-node.c - one entry of the Broker's hierarchy, and the hierarchy
+ *
+ * On a service that nests nodes (XEP-0248) the tree is the real one: a
+ * node's children are loaded when it is expanded.  On a flat service -
+ * most servers today, and those that advertise collections but nest
+ * nothing - path-like names (sacm/ipsec/host-0042) are shown under
+ * virtual folders, marked as folders, not collections.
+ *
+ * Nodes arrive page by page and are inserted in small chunks from an
+ * idle callback, so the first rows show while thousands are still to
+ * come, and the main loop never stalls on a big listing.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-node"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "xgb-node.h"
+
+#define PAGE_SIZE   500
+#define CHUNK_SIZE  200
+
+G_DEFINE_ENUM_TYPE (XgbNodeKind, xgb_node_kind,
+  G_DEFINE_ENUM_VALUE (XGB_NODE_KIND_TOPIC, "topic"),
+  G_DEFINE_ENUM_VALUE (XGB_NODE_KIND_COLLECTION, "collection"),
+  G_DEFINE_ENUM_VALUE (XGB_NODE_KIND_FOLDER, "folder"))
+
+/* --- XgbNode -------------------------------------------------------- */
+
+struct _XgbNode
+{
+  GObject      parent_instance;
+
+  char        *name;      /* the node id; NULL for folders */
+  char        *label;     /* the last path segment, or the name */
+  char        *path;      /* a folder's prefix; a node's name */
+  char        *title;
+  XgbNodeKind  kind;
+  GListStore  *children;  /* folders and collections; lazily */
+  gboolean     loading;
+  gboolean     loaded;
+};
+
+G_DEFINE_FINAL_TYPE (XgbNode, xgb_node, G_TYPE_OBJECT)
+
+enum {
+  NODE_PROP_0,
+  NODE_PROP_KIND,
+  NODE_PROP_LOADING,
+  NODE_PROP_LOADED,
+  NODE_N_PROPS
+};
+
+static GParamSpec *node_properties[NODE_N_PROPS];
+
+static void
+xgb_node_finalize (GObject *object)
+{
+  XgbNode *self = XGB_NODE (object);
+
+  g_free (self->name);
+  g_free (self->label);
+  g_free (self->path);
+  g_free (self->title);
+  g_clear_object (&self->children);
+
+  G_OBJECT_CLASS (xgb_node_parent_class)->finalize (object);
+}
+
+static void
+xgb_node_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  XgbNode *self = XGB_NODE (object);
+
+  switch (prop_id)
+    {
+    case NODE_PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case NODE_PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    case NODE_PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xgb_node_class_init (XgbNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = xgb_node_finalize;
+  object_class->get_property = xgb_node_get_property;
+
+  node_properties[NODE_PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL, XGB_TYPE_NODE_KIND, XGB_NODE_KIND_TOPIC,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  node_properties[NODE_PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  node_properties[NODE_PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, NODE_N_PROPS, node_properties);
+}
+
+static void
+xgb_node_init (XgbNode *self)
+{
+}
+
+static XgbNode *
+node_new (XgbNodeKind  kind,
+          const char  *name,
+          const char  *label,
+          const char  *path,
+          const char  *title)
+{
+  XgbNode *self = g_object_new (XGB_TYPE_NODE, NULL);
+
+  self->kind = kind;
+  self->name = g_strdup (name);
+  self->label = g_strdup (label);
+  self->path = g_strdup (path);
+  self->title = g_strdup (title);
+  return self;
+}
+
+static void
+node_set_loading (XgbNode  *self,
+                  gboolean  loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), node_properties[NODE_PROP_LOADING]);
+}
+
+static void
+node_set_kind (XgbNode     *self,
+               XgbNodeKind  kind)
+{
+  if (self->kind == kind)
+    return;
+  self->kind = kind;
+  g_object_notify_by_pspec (G_OBJECT (self), node_properties[NODE_PROP_KIND]);
+}
+
+const char *
+xgb_node_get_name (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->name;
+}
+
+const char *
+xgb_node_get_label (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->label;
+}
+
+const char *
+xgb_node_get_path (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->path;
+}
+
+const char *
+xgb_node_get_title (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->title;
+}
+
+XgbNodeKind
+xgb_node_get_kind (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), XGB_NODE_KIND_TOPIC);
+  return self->kind;
+}
+
+/**
+ * xgb_node_get_children:
+ *
+ * Returns: (transfer none) (nullable): the children of a folder or
+ *   collection (filled as they load), %NULL for a topic
+ */
+GListModel *
+xgb_node_get_children (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->children ? G_LIST_MODEL (self->children) : NULL;
+}
+
+gboolean
+xgb_node_get_loading (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), FALSE);
+  return self->loading;
+}
+
+gboolean
+xgb_node_get_loaded (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), FALSE);
+  return self->loaded;
+}
+
+/* Folders and collections first, then by label. */
+static int
+compare_nodes (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const XgbNode *na = a;
+  const XgbNode *nb = b;
+  gboolean fa = na->kind != XGB_NODE_KIND_TOPIC;
+  gboolean fb = nb->kind != XGB_NODE_KIND_TOPIC;
+
+  if (fa != fb)
+    return fa ? -1 : 1;
+  return g_utf8_collate (na->label, nb->label);
+}
+
+/* --- XgbNodeTree ---------------------------------------------------- */
+
+struct _XgbNodeTree
+{
+  GObject           parent_instance;
+
+  XgbPubsubService *service;
+  gboolean          nests;
+  char             *separator;   /* NULL: no virtual folders */
+  GListStore       *root;
+  GListStore       *topics;      /* every topic, by name */
+  GHashTable       *by_path;     /* path -> XgbNode (folders and nodes) */
+  GQueue            pending;     /* of XgbDiscoItem*, to insert */
+  guint             insert_id;
+  GCancellable     *cancellable;
+  gboolean          listing;     /* pages still to come */
+  guint             n_loaded;
+  GError           *error;
+};
+
+G_DEFINE_FINAL_TYPE (XgbNodeTree, xgb_node_tree, G_TYPE_OBJECT)
+
+enum {
+  TREE_PROP_0,
+  TREE_PROP_LOADING,
+  TREE_PROP_N_LOADED,
+  TREE_N_PROPS
+};
+
+static GParamSpec *tree_properties[TREE_N_PROPS];
+
+static void
+xgb_node_tree_dispose (GObject *object)
+{
+  XgbNodeTree *self = XGB_NODE_TREE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->insert_id, g_source_remove);
+
+  G_OBJECT_CLASS (xgb_node_tree_parent_class)->dispose (object);
+}
+
+static void
+xgb_node_tree_finalize (GObject *object)
+{
+  XgbNodeTree *self = XGB_NODE_TREE (object);
+
+  g_clear_object (&self->service);
+  g_clear_object (&self->root);
+  g_clear_object (&self->topics);
+  g_clear_pointer (&self->by_path, g_hash_table_unref);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) xgb_disco_item_free);
+  g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_free (self->separator);
+
+  G_OBJECT_CLASS (xgb_node_tree_parent_class)->finalize (object);
+}
+
+static void
+xgb_node_tree_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  XgbNodeTree *self = XGB_NODE_TREE (object);
+
+  switch (prop_id)
+    {
+    case TREE_PROP_LOADING:
+      g_value_set_boolean (value, xgb_node_tree_get_loading (self));
+      break;
+    case TREE_PROP_N_LOADED:
+      g_value_set_uint (value, self->n_loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xgb_node_tree_class_init (XgbNodeTreeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = xgb_node_tree_dispose;
+  object_class->finalize = xgb_node_tree_finalize;
+  object_class->get_property = xgb_node_tree_get_property;
+
+  tree_properties[TREE_PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  tree_properties[TREE_PROP_N_LOADED] =
+    g_param_spec_uint ("n-loaded", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, TREE_N_PROPS, tree_properties);
+}
+
+static void
+xgb_node_tree_init (XgbNodeTree *self)
+{
+  self->root = g_list_store_new (XGB_TYPE_NODE);
+  self->topics = g_list_store_new (XGB_TYPE_NODE);
+  self->by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->pending);
+}
+
+/**
+ * xgb_node_tree_new:
+ * @nests: whether the service really nests nodes
+ *   (xgb_pubsub_service_detect_nesting_finish())
+ * @separator: (nullable): the path separator of virtual folders on a
+ *   flat service; %NULL or "" for none
+ */
+XgbNodeTree *
+xgb_node_tree_new (XgbPubsubService *service,
+                   gboolean          nests,
+                   const char       *separator)
+{
+  XgbNodeTree *self;
+
+  g_return_val_if_fail (XGB_IS_PUBSUB_SERVICE (service), NULL);
+
+  self = g_object_new (XGB_TYPE_NODE_TREE, NULL);
+  self->service = g_object_ref (service);
+  self->nests = nests;
+  self->separator = separator && *separator ? g_strdup (separator) : NULL;
+  return self;
+}
+
+GListModel *
+xgb_node_tree_get_root (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  return G_LIST_MODEL (self->root);
+}
+
+/* Every topic, sorted by name: the "All topics" list. */
+GListModel *
+xgb_node_tree_get_topics (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  return G_LIST_MODEL (self->topics);
+}
+
+gboolean
+xgb_node_tree_get_loading (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), FALSE);
+  return self->listing || !g_queue_is_empty (&self->pending);
+}
+
+guint
+xgb_node_tree_get_n_loaded (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), 0);
+  return self->n_loaded;
+}
+
+const GError *
+xgb_node_tree_get_error (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  return self->error;
+}
+
+/**
+ * xgb_node_tree_lookup:
+ * @path: a folder's path or a node's name
+ */
+XgbNode *
+xgb_node_tree_lookup (XgbNodeTree *self,
+                      const char  *path)
+{
+  g_autofree char *folder_key = NULL;
+  XgbNode *node;
+
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+
+  node = g_hash_table_lookup (self->by_path, path);
+  if (node != NULL)
+    return node;
+  folder_key = g_strconcat ("\x01", path, NULL);
+  return g_hash_table_lookup (self->by_path, folder_key);
+}
+
+static GListStore *
+children_of (XgbNode *parent)
+{
+  if (parent->children == NULL)
+    parent->children = g_list_store_new (XGB_TYPE_NODE);
+  return parent->children;
+}
+
+/* The folder for @path (creating its ancestors), on a flat service. */
+static XgbNode *
+folder_for (XgbNodeTree *self,
+            const char  *path)
+{
+  /* Folders are keyed apart from nodes: a node may be named like a
+   * folder ("a/b" beside "a/b/c"). */
+  g_autofree char *key = g_strconcat ("\x01", path, NULL);
+  XgbNode *folder = g_hash_table_lookup (self->by_path, key);
+  const char *cut;
+  XgbNode *parent = NULL;
+
+  if (folder != NULL)
+    return folder;
+
+  cut = g_strrstr (path, self->separator);
+  if (cut != NULL)
+    {
+      g_autofree char *parent_path = g_strndup (path, (gsize) (cut - path));
+
+      parent = folder_for (self, parent_path);
+    }
+
+  folder = node_new (XGB_NODE_KIND_FOLDER, NULL, cut ? cut + strlen (self->separator) : path, path, NULL);
+  folder->loaded = TRUE;
+  children_of (folder);
+  g_hash_table_insert (self->by_path, g_steal_pointer (&key), g_object_ref (folder));
+  g_list_store_insert_sorted (parent ? children_of (parent) : self->root, folder, compare_nodes, NULL);
+  g_object_unref (folder);
+  return folder;
+}
+
+static void
+insert_item (XgbNodeTree  *self,
+             XgbNode      *parent,
+             XgbDiscoItem *item)
+{
+  g_autoptr(XgbNode) node = NULL;
+  GListStore *store = parent ? children_of (parent) : self->root;
+  const char *label = item->node;
+  const char *cut = NULL;
+
+  if (!self->nests && self->separator != NULL)
+    {
+      cut = g_strrstr (item->node, self->separator);
+      /* "a//b", "/a" or "a/": no sensible folder, keep the whole name */
+      if (cut != NULL && (cut == item->node || cut[strlen (self->separator)] == '\0' ||
+                          strstr (item->node, "//") != NULL))
+        cut = NULL;
+    }
+
+  if (cut != NULL)
+    {
+      g_autofree char *folder_path = g_strndup (item->node, (gsize) (cut - item->node));
+
+      store = children_of (folder_for (self, folder_path));
+      label = cut + strlen (self->separator);
+    }
+
+  /* On a nesting service every node may have children: it is one until
+   * its children are loaded and there are none. */
+  node = node_new (self->nests ? XGB_NODE_KIND_COLLECTION : XGB_NODE_KIND_TOPIC,
+                   item->node, label, item->node, item->name);
+  if (self->nests)
+    children_of (node);
+  else
+    node->loaded = TRUE;
+
+  if (!g_hash_table_contains (self->by_path, item->node))
+    g_hash_table_insert (self->by_path, g_strdup (item->node), g_object_ref (node));
+  g_list_store_insert_sorted (store, node, compare_nodes, NULL);
+  if (!self->nests)
+    g_list_store_insert_sorted (self->topics, node, compare_nodes, NULL);
+  self->n_loaded++;
+}
+
+static gboolean
+insert_chunk_cb (gpointer data)
+{
+  XgbNodeTree *self = data;
+
+  for (guint i = 0; i < CHUNK_SIZE && !g_queue_is_empty (&self->pending); i++)
+    {
+      XgbDiscoItem *item = g_queue_pop_head (&self->pending);
+
+      insert_item (self, NULL, item);
+      xgb_disco_item_free (item);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_N_LOADED]);
+
+  if (!g_queue_is_empty (&self->pending))
+    return G_SOURCE_CONTINUE;
+
+  self->insert_id = 0;
+  if (!self->listing)
+    g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+  return G_SOURCE_REMOVE;
+}
+
+static void list_page (XgbNodeTree *self, const char *after);
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(XgbNodeTree) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
+                                                                            result, &error);
+  gboolean more;
+
+  if (page == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&self->error);
+          self->error = g_steal_pointer (&error);
+        }
+      self->listing = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+      return;
+    }
+
+  for (guint i = 0; i < page->nodes->len; i++)
+    {
+      XgbDiscoItem *item = page->nodes->pdata[i];
+
+      if (item->node == NULL)
+        continue;
+      g_queue_push_tail (&self->pending, item);
+      page->nodes->pdata[i] = NULL;
+    }
+  if (self->insert_id == 0 && !g_queue_is_empty (&self->pending))
+    self->insert_id = g_idle_add (insert_chunk_cb, self);
+
+  /* Servers that ignore RSM answered with everything. */
+  more = page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+         (page->rsm->count < 0 || self->n_loaded + g_queue_get_length (&self->pending) < (guint64) page->rsm->count);
+  if (more)
+    list_page (self, page->rsm->last);
+  else
+    {
+      self->listing = FALSE;
+      if (g_queue_is_empty (&self->pending))
+        g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+    }
+}
+
+static void
+list_page (XgbNodeTree *self,
+           const char  *after)
+{
+  xgb_pubsub_service_list_nodes_async (self->service, NULL, after, PAGE_SIZE, self->cancellable,
+                                       page_cb, g_object_ref (self));
+}
+
+/**
+ * xgb_node_tree_load:
+ *
+ * Lists the top level (every node, on a flat service) page by page.
+ */
+void
+xgb_node_tree_load (XgbNodeTree *self)
+{
+  g_return_if_fail (XGB_IS_NODE_TREE (self));
+
+  if (self->listing)
+    return;
+  self->listing = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+  list_page (self, NULL);
+}
+
+typedef struct
+{
+  XgbNodeTree *tree;
+  XgbNode     *node;
+} Expand;
+
+static void
+children_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Expand *e = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
+                                                                            result, &error);
+
+  if (page != NULL)
+    {
+      for (guint i = 0; i < page->nodes->len; i++)
+        {
+          XgbDiscoItem *item = page->nodes->pdata[i];
+
+          /* Items without a node are item ids: a topic's, not children. */
+          if (item->node != NULL)
+            insert_item (e->tree, e->node, item);
+        }
+    }
+
+  e->node->loaded = TRUE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (children_of (e->node))) == 0)
+    node_set_kind (e->node, XGB_NODE_KIND_TOPIC);
+  node_set_loading (e->node, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (e->node), node_properties[NODE_PROP_LOADED]);
+
+  g_object_unref (e->node);
+  g_object_unref (e->tree);
+  g_free (e);
+}
+
+/**
+ * xgb_node_tree_expand:
+ *
+ * Loads a collection's children when the row is expanded (never for
+ * rows merely shown); folders have theirs already.
+ */
+void
+xgb_node_tree_expand (XgbNodeTree *self,
+                      XgbNode     *node)
+{
+  Expand *e;
+
+  g_return_if_fail (XGB_IS_NODE_TREE (self));
+  g_return_if_fail (XGB_IS_NODE (node));
+
+  if (node->loaded || node->loading || node->kind == XGB_NODE_KIND_FOLDER)
+    return;
+
+  node_set_loading (node, TRUE);
+  e = g_new0 (Expand, 1);
+  e->tree = g_object_ref (self);
+  e->node = g_object_ref (node);
+  xgb_pubsub_service_list_nodes_async (self->service, node->name, NULL, PAGE_SIZE, self->cancellable,
+                                       children_cb, e);
+}
