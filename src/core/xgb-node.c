@@ -372,6 +372,20 @@ xgb_node_tree_get_root (XgbNodeTree *self)
   return G_LIST_MODEL (self->root);
 }
 
+XgbPubsubService *
+xgb_node_tree_get_service (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  return self->service;
+}
+
+gboolean
+xgb_node_tree_get_nests (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), FALSE);
+  return self->nests;
+}
+
 /* Every topic, sorted by name: the "All topics" list. */
 GListModel *
 xgb_node_tree_get_topics (XgbNodeTree *self)

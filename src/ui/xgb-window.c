@@ -10,6 +10,9 @@
 
 #include "xgb-connection.h"
 #include "xgb-disco.h"
+#include "xgb-browser-view.h"
+#include "xgb-node.h"
+#include "xgb-pubsub.h"
 #include "xgb-session-view.h"
 #include "xgb-window.h"
 
@@ -20,12 +23,13 @@ struct _XgbWindow
   GtkStack             *stack;
   XgbBanner            *banner;
   XgbLoginView         *login_view;
-  XgbSessionView       *session_view;
+  XgbBrowserView       *browser_view;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkWidget            *logout_button;
 
   XgbConnection        *connection;
+  XgbPubsubService     *service;
   /* The login under way; Cancel cancels it. */
   GCancellable         *login_cancellable;
   char                 *broker;
@@ -101,6 +105,9 @@ end_session (XgbWindow *self)
       g_clear_object (&self->connection);
     }
   g_clear_pointer (&self->broker, g_free);
+  if (self->browser_view != NULL)
+    xgb_browser_view_set_tree (self->browser_view, NULL);
+  g_clear_object (&self->service);
   update_subtitle (self);
 }
 
@@ -126,6 +133,8 @@ connection_state_cb (XgbWindow  *self,
     }
 }
 
+static void nesting_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
 static void
 broker_found_cb (GObject      *object,
                  GAsyncResult *result,
@@ -140,8 +149,6 @@ broker_found_cb (GObject      *object,
   if (self->connection != XGB_CONNECTION (object))
     return;
 
-  g_clear_object (&self->login_cancellable);
-
   if (info == NULL)
     {
       g_autofree char *msg = g_strdup_printf (_("Logged in, but the Broker could not be used: %s"),
@@ -154,10 +161,40 @@ broker_found_cb (GObject      *object,
     }
 
   self->broker = g_strdup (info->jid);
-  xgb_session_view_set_broker (self->session_view, xgb_connection_get_jid (self->connection), info);
+  self->service = xgb_pubsub_service_new (self->connection, info);
+  xgb_session_view_set_broker (xgb_browser_view_get_session_view (self->browser_view),
+                               xgb_connection_get_jid (self->connection), info);
+  xgb_login_view_set_busy (self->login_view, TRUE, _("Looking at the Broker’s nodes…"));
+  /* Virtual folders unless the service really nests (ejabberd only
+   * advertises collections). */
+  xgb_pubsub_service_detect_nesting_async (self->service, self->login_cancellable,
+                                           nesting_cb, g_object_ref (self));
+}
+
+static void
+nesting_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbNodeTree) tree = NULL;
+  gboolean nests = xgb_pubsub_service_detect_nesting_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service != XGB_PUBSUB_SERVICE (object))
+    return;
+  /* A failed look treats the service as flat: folders still work. */
+  if (error != NULL)
+    g_debug ("nesting detection failed: %s", error->message);
+
+  g_clear_object (&self->login_cancellable);
+  tree = xgb_node_tree_new (self->service, nests, XGB_NODE_TREE_SEPARATOR);
+  xgb_browser_view_set_tree (self->browser_view, tree);
+  xgb_node_tree_load (tree);
+
   xgb_login_view_set_busy (self->login_view, FALSE, NULL);
   gtk_stack_set_visible_child_name (self->stack, "session");
-  gtk_widget_grab_focus (GTK_WIDGET (self->session_view));
+  gtk_widget_grab_focus (GTK_WIDGET (xgb_browser_view_get_session_view (self->browser_view)));
   gtk_widget_set_visible (self->logout_button, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", TRUE);
   update_subtitle (self);
@@ -233,6 +270,17 @@ logout_action (GtkWidget  *widget,
   end_session (self);
   xgb_banner_dismiss (self->banner);
   show_login (self);
+}
+
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "session") == 0)
+    xgb_browser_view_focus_filter (self->browser_view);
 }
 
 static GSettings *
@@ -313,13 +361,13 @@ xgb_window_class_init (XgbWindowClass *klass)
 
   g_type_ensure (XGB_TYPE_BANNER);
   g_type_ensure (XGB_TYPE_LOGIN_VIEW);
-  g_type_ensure (XGB_TYPE_SESSION_VIEW);
+  g_type_ensure (XGB_TYPE_BROWSER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, login_view);
-  gtk_widget_class_bind_template_child (widget_class, XgbWindow, session_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, browser_view);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, logout_button);
@@ -327,6 +375,8 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cancel_requested_cb);
 
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.filter", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
@@ -406,7 +456,15 @@ xgb_window_get_session_view (XgbWindow *self)
 {
   g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
 
-  return self->session_view;
+  return xgb_browser_view_get_session_view (self->browser_view);
+}
+
+XgbBrowserView *
+xgb_window_get_browser_view (XgbWindow *self)
+{
+  g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
+
+  return self->browser_view;
 }
 
 XgbConnection *

@@ -8,6 +8,7 @@
 
 #include "xgb-application.h"
 #include "xgb-banner.h"
+#include "xgb-browser-view.h"
 #include "xgb-connection.h"
 #include "xgb-session-view.h"
 #include "xgb-login-params.h"
@@ -25,6 +26,7 @@ gboolean       xgb_window_connect           (XgbWindow             *self);
 XgbLoginView  *xgb_window_get_login_view    (XgbWindow             *self);
 XgbBanner     *xgb_window_get_banner        (XgbWindow             *self);
 XgbSessionView *xgb_window_get_session_view (XgbWindow             *self);
+XgbBrowserView *xgb_window_get_browser_view (XgbWindow             *self);
 XgbConnection *xgb_window_get_connection    (XgbWindow             *self);
 const char    *xgb_window_get_visible_page  (XgbWindow             *self);
 GCancellable  *xgb_window_get_cancellable   (XgbWindow             *self);

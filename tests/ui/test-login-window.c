@@ -33,6 +33,68 @@ model_has (GListModel *model,
   return FALSE;
 }
 
+static gboolean
+tree_loaded (gpointer browser)
+{
+  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
+
+  return tree != NULL && !xgb_node_tree_get_loading (tree);
+}
+
+static gboolean
+node_page_filled (gpointer browser)
+{
+  GtkLabel *items = GTK_LABEL (gtk_widget_get_template_child (browser, XGB_TYPE_BROWSER_VIEW, "items_label"));
+
+  return strstr (gtk_label_get_text (items), "persisted item") != NULL;
+}
+
+/* The seeded topics show as folders; the filter finds one; its page. */
+static void
+check_browser (XgbBrowserView *browser)
+{
+  GListModel *hierarchy;
+  GListModel *topics;
+  g_autoptr(GtkTreeListRow) first = NULL;
+  g_autoptr(GtkTreeListRow) second = NULL;
+  g_autoptr(XgbNode) mile = NULL;
+  g_autoptr(XgbNode) sacm = NULL;
+  g_autoptr(XgbNode) found = NULL;
+  GtkLabel *kind;
+
+  xgb_ui_wait (tree_loaded, browser, 30);
+  hierarchy = xgb_browser_view_get_hierarchy (browser);
+  g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 2);
+  first = g_list_model_get_item (hierarchy, 0);
+  second = g_list_model_get_item (hierarchy, 1);
+  mile = gtk_tree_list_row_get_item (first);
+  sacm = gtk_tree_list_row_get_item (second);
+  g_assert_cmpstr (xgb_node_get_label (mile), ==, "mile");
+  g_assert_cmpint (xgb_node_get_kind (sacm), ==, XGB_NODE_KIND_FOLDER);
+  g_assert_true (gtk_tree_list_row_is_expandable (second));
+
+  /* Opening sacm/ shows ipsec/ (folders are already known). */
+  gtk_tree_list_row_set_expanded (second, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 3);
+
+  xgb_browser_view_set_filter (browser, "HOST-0002");
+  topics = xgb_browser_view_get_filtered_topics (browser);
+  g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 1);
+  found = g_list_model_get_item (topics, 0);
+  g_assert_cmpstr (xgb_node_get_name (found), ==, "sacm/ipsec/host-0002");
+  g_assert_cmpstr (xgb_browser_view_get_status (browser), ==, "1 of 3 topics match");
+
+  xgb_browser_view_select_node (browser, found);
+  xgb_ui_wait (node_page_filled, browser, 30);
+  kind = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "kind_label"));
+  g_assert_cmpstr (gtk_label_get_text (kind), ==, "Topic");
+
+  xgb_browser_view_set_filter (browser, "no-such-topic");
+  g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 0);
+  g_assert_nonnull (strstr (xgb_browser_view_get_status (browser), "all 3 scanned"));
+  xgb_browser_view_set_filter (browser, "host-0002");
+}
+
 static void
 check_logged_in (XgbWindow *window,
                  gpointer   data)
@@ -48,6 +110,9 @@ check_logged_in (XgbWindow *window,
                             "http://jabber.org/protocol/pubsub#create-nodes"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (session)));
   g_assert_false (xgb_banner_get_revealed (xgb_window_get_banner (window)));
+
+  check_browser (xgb_window_get_browser_view (window));
+  xgb_ui_save_screenshot (GTK_WIDGET (window), "browser.png");
 
   subtitle = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), XGB_TYPE_WINDOW, "subtitle_label"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (subtitle)), "Connected"));
@@ -72,9 +137,42 @@ password_file (const char *name,
   return path;
 }
 
+/* Topics for the browser to show, made through the core as admin. */
+static void
+seed_topics (void)
+{
+  g_autoptr(XgbLoginParams) params =
+    xgb_test_params (xgb_test_env ("XGB_TEST_ADMIN_JID"), xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"),
+                     "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
+  g_autoptr(XgbConnection) connection = xgb_connection_new (params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = NULL;
+  g_autoptr(XgbPubsubService) service = NULL;
+  XgbTestResult r = { 0 };
+  const char *nodes[] = { "sacm/ipsec/host-0001", "sacm/ipsec/host-0002", "mile/iodef/incidents" };
+
+  g_assert_true (xgb_test_connect (connection, &error));
+  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
+  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
+  g_assert_no_error (error);
+  service = xgb_pubsub_service_new (connection, info);
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      g_autofree char *created = NULL;
+
+      xgb_pubsub_service_create_async (service, nodes[i], FALSE, NULL, NULL, xgb_test_result_cb, &r);
+      created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
+      g_assert_no_error (error);
+    }
+  xgb_test_result_clear (&r);
+  xgb_connection_disconnect (connection);
+}
+
 static void
 test_login (void)
 {
+  seed_topics ();
+
   g_autofree char *pw = password_file ("alice", xgb_test_env ("XGB_TEST_ALICE_PASSWORD"));
   const char *args[] = {
     "--jid", xgb_test_env ("XGB_TEST_ALICE_JID"), "--password-file", pw,

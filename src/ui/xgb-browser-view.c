@@ -1,0 +1,639 @@
+/* xgb-browser-view.c - the Broker's nodes: hierarchy, all topics, filter
+ *
+ * Left: the hierarchy (a GtkTreeListModel over the node tree; a
+ * collection's children load when its row is expanded, never merely
+ * because it is shown) and the list of all topics with a filter.  Right:
+ * the Controller overview, or the selected node's page.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-browser-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "xgb-browser-view.h"
+
+struct _XgbBrowserView
+{
+  GtkWidget           parent_instance;
+
+  GtkStack           *lists_stack;
+  GtkListView        *hierarchy_view;
+  GtkListView        *topics_view;
+  GtkSearchEntry     *filter_entry;
+  GtkLabel           *status_label;
+  GtkStack           *page_stack;
+  XgbSessionView     *session_view;
+  GtkLabel           *node_heading;
+  GtkLabel           *kind_label;
+  GtkLabel           *name_label;
+  GtkLabel           *title_label;
+  GtkLabel           *parents_label;
+  GtkLabel           *children_label;
+  GtkLabel           *items_label;
+
+  XgbNodeTree        *tree;
+  GtkTreeListModel   *hierarchy;
+  GtkSingleSelection *hierarchy_selection;
+  GtkFilterListModel *filtered_topics;
+  GtkSingleSelection *topics_selection;
+  GtkCustomFilter    *filter;
+  char               *filter_text;
+  gboolean            syncing_entry;
+  GCancellable       *page_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (XgbBrowserView, xgb_browser_view, GTK_TYPE_WIDGET)
+
+/* --- the rows ------------------------------------------------------- */
+
+static const char *
+kind_icon (XgbNode *node)
+{
+  switch (xgb_node_get_kind (node))
+    {
+    case XGB_NODE_KIND_FOLDER:
+      return "folder-symbolic";
+    case XGB_NODE_KIND_COLLECTION:
+      return "view-list-symbolic";
+    case XGB_NODE_KIND_TOPIC:
+    default:
+      return "text-x-generic-symbolic";
+    }
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  tree_rows)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), spinner);
+
+  if (GPOINTER_TO_INT (tree_rows))
+    {
+      GtkWidget *expander = gtk_tree_expander_new ();
+
+      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+      gtk_list_item_set_child (item, expander);
+    }
+  else
+    gtk_list_item_set_child (item, box);
+}
+
+static GtkWidget *
+row_box (GtkListItem *item)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (GTK_IS_TREE_EXPANDER (child))
+    return gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+  return child;
+}
+
+static void
+update_row (GtkListItem *item,
+            XgbNode     *node)
+{
+  GtkWidget *box = row_box (item);
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  GtkWidget *spinner = gtk_widget_get_next_sibling (label);
+  const char *title = xgb_node_get_title (node);
+  g_autofree char *tooltip = NULL;
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), kind_icon (node));
+  /* The flat list of all topics shows whole names; the tree, segments. */
+  gtk_label_set_text (GTK_LABEL (label), GTK_IS_TREE_EXPANDER (gtk_list_item_get_child (item))
+                                           ? xgb_node_get_label (node) : xgb_node_get_name (node));
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), xgb_node_get_loading (node));
+  gtk_widget_set_visible (spinner, xgb_node_get_loading (node));
+
+  if (xgb_node_get_kind (node) == XGB_NODE_KIND_FOLDER)
+    tooltip = g_strdup_printf (_("Folder %s/ (from topic names; not a collection)"), xgb_node_get_path (node));
+  else if (title != NULL && g_strcmp0 (title, xgb_node_get_name (node)) != 0)
+    tooltip = g_strdup_printf ("%s — %s", xgb_node_get_name (node), title);
+  else
+    tooltip = g_strdup (xgb_node_get_name (node));
+  gtk_widget_set_tooltip_text (box, tooltip);
+}
+
+static void
+node_changed_cb (XgbNode     *node,
+                 GParamSpec  *pspec,
+                 GtkListItem *item)
+{
+  update_row (item, node);
+}
+
+static void
+row_expanded_cb (GtkTreeListRow *row,
+                 GParamSpec     *pspec,
+                 XgbBrowserView *self)
+{
+  XgbNode *node = gtk_tree_list_row_get_item (row);
+
+  /* Children are fetched when a row is opened, not when it is shown. */
+  if (gtk_tree_list_row_get_expanded (row) && self->tree != NULL)
+    xgb_node_tree_expand (self->tree, node);
+  g_clear_object (&node);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             XgbBrowserView           *self)
+{
+  gpointer object = gtk_list_item_get_item (item);
+  XgbNode *node;
+
+  if (GTK_IS_TREE_LIST_ROW (object))
+    {
+      GtkTreeListRow *row = object;
+      GtkWidget *expander = gtk_list_item_get_child (item);
+
+      gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+      g_signal_connect_object (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self, 0);
+      node = gtk_tree_list_row_get_item (row);
+      g_object_unref (node);
+    }
+  else
+    node = object;
+
+  update_row (item, node);
+  g_signal_connect_object (node, "notify::loading", G_CALLBACK (node_changed_cb), item, 0);
+  g_signal_connect_object (node, "notify::kind", G_CALLBACK (node_changed_cb), item, 0);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               XgbBrowserView           *self)
+{
+  gpointer object = gtk_list_item_get_item (item);
+  g_autoptr(XgbNode) node = NULL;
+
+  if (GTK_IS_TREE_LIST_ROW (object))
+    {
+      g_signal_handlers_disconnect_by_func (object, row_expanded_cb, self);
+      node = gtk_tree_list_row_get_item (object);
+    }
+  else
+    node = g_object_ref (object);
+
+  g_signal_handlers_disconnect_by_func (node, node_changed_cb, item);
+}
+
+static GListModel *
+create_children_cb (gpointer item,
+                    gpointer user_data)
+{
+  /* Cheap: no network here (GTK 4.8 calls this for every shown row). */
+  GListModel *children = xgb_node_get_children (item);
+
+  return children ? g_object_ref (children) : NULL;
+}
+
+/* --- the node page -------------------------------------------------- */
+
+static void
+parents_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(XgbBrowserView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parents = xgb_pubsub_service_get_parents_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (parents == NULL)
+    gtk_label_set_text (self->parents_label, error->message);
+  else if (parents[0] == NULL)
+    gtk_label_set_text (self->parents_label, _("None (top level)"));
+  else
+    {
+      g_autofree char *joined = g_strjoinv (", ", parents);
+
+      gtk_label_set_text (self->parents_label, joined);
+    }
+}
+
+static void
+items_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(XgbBrowserView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubItemIds) ids = xgb_pubsub_service_get_item_ids_finish (XGB_PUBSUB_SERVICE (object),
+                                                                            result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (ids == NULL)
+    {
+      /* e.g. forbidden: the admin's access is limited here */
+      gtk_label_set_text (self->items_label, error->message);
+    }
+  else if (ids->count >= 0)
+    {
+      guint count = (guint) MIN (ids->count, G_MAXUINT);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u persisted item",
+                                                            "%u persisted items", count),
+                                               count);
+
+      gtk_label_set_text (self->items_label, text);
+    }
+  else
+    gtk_label_set_text (self->items_label, _("Not told by the server"));
+}
+
+static void
+show_node (XgbBrowserView *self,
+           XgbNode        *node)
+{
+  XgbPubsubService *service = xgb_node_tree_get_service (self->tree);
+  GListModel *children = xgb_node_get_children (node);
+  const char *kind = NULL;
+
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
+  self->page_cancellable = g_cancellable_new ();
+
+  switch (xgb_node_get_kind (node))
+    {
+    case XGB_NODE_KIND_FOLDER:
+      kind = _("Folder (from topic names on a flat service; not a collection)");
+      break;
+    case XGB_NODE_KIND_COLLECTION:
+      kind = _("Collection");
+      break;
+    case XGB_NODE_KIND_TOPIC:
+    default:
+      kind = _("Topic");
+      break;
+    }
+
+  gtk_label_set_text (self->node_heading, xgb_node_get_label (node));
+  gtk_label_select_region (self->node_heading, 0, 0);
+  gtk_label_set_text (self->kind_label, kind);
+  gtk_label_set_text (self->name_label, xgb_node_get_name (node) ? xgb_node_get_name (node)
+                                                                 : xgb_node_get_path (node));
+  gtk_label_set_text (self->title_label, xgb_node_get_title (node) ? xgb_node_get_title (node) : "—");
+
+  if (children != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", g_list_model_get_n_items (children));
+
+      gtk_label_set_text (self->children_label,
+                          xgb_node_get_loaded (node) ? text : _("Open the row to load them"));
+    }
+  else
+    gtk_label_set_text (self->children_label, "—");
+
+  if (xgb_node_get_name (node) == NULL)
+    {
+      gtk_label_set_text (self->parents_label, "—");
+      gtk_label_set_text (self->items_label, "—");
+    }
+  else
+    {
+      if (xgb_node_tree_get_nests (self->tree))
+        {
+          gtk_label_set_text (self->parents_label, _("Looking up…"));
+          xgb_pubsub_service_get_parents_async (service, xgb_node_get_name (node), self->page_cancellable,
+                                                parents_cb, g_object_ref (self));
+        }
+      else
+        gtk_label_set_text (self->parents_label, _("None (the service does not nest nodes)"));
+
+      if (xgb_node_get_kind (node) == XGB_NODE_KIND_TOPIC)
+        {
+          gtk_label_set_text (self->items_label, _("Counting…"));
+          xgb_pubsub_service_get_item_ids_async (service, xgb_node_get_name (node), self->page_cancellable,
+                                                 items_cb, g_object_ref (self));
+        }
+      else
+        gtk_label_set_text (self->items_label, "—");
+    }
+
+  gtk_stack_set_visible_child_name (self->page_stack, "node");
+}
+
+static void
+selection_cb (GtkSingleSelection *selection,
+              GParamSpec         *pspec,
+              XgbBrowserView     *self)
+{
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  if (item == NULL)
+    return;
+  if (GTK_IS_TREE_LIST_ROW (item))
+    {
+      g_autoptr(XgbNode) node = gtk_tree_list_row_get_item (item);
+
+      show_node (self, node);
+    }
+  else
+    show_node (self, item);
+}
+
+/* --- filter and status ---------------------------------------------- */
+
+static void
+update_status (XgbBrowserView *self)
+{
+  g_autofree char *text = NULL;
+  guint total;
+  guint shown;
+  gboolean loading;
+
+  if (self->tree == NULL)
+    return;
+
+  total = g_list_model_get_n_items (xgb_node_tree_get_topics (self->tree));
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_topics));
+  loading = xgb_node_tree_get_loading (self->tree);
+
+  if (xgb_node_tree_get_error (self->tree) != NULL)
+    text = g_strdup_printf (_("Listing the nodes failed: %s"), xgb_node_tree_get_error (self->tree)->message);
+  else if (self->filter_text == NULL || *self->filter_text == '\0')
+    text = loading ? g_strdup_printf (_("Loading… %u topics so far"), total)
+                   : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u topic", "%u topics", total), total);
+  else if (loading)
+    /* Never "no match" before everything is known. */
+    text = g_strdup_printf (_("%u matching so far; scanned %u topics, still loading…"), shown, total);
+  else if (shown == 0)
+    text = g_strdup_printf (_("No topic matches “%s” (all %u scanned)"), self->filter_text, total);
+  else
+    text = g_strdup_printf (_("%u of %u topics match"), shown, total);
+
+  gtk_label_set_text (self->status_label, text);
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  XgbBrowserView *self = user_data;
+  g_autofree char *name = NULL;
+  g_autofree char *needle = NULL;
+
+  if (self->filter_text == NULL || *self->filter_text == '\0')
+    return TRUE;
+
+  name = g_utf8_casefold (xgb_node_get_name (item), -1);
+  needle = g_utf8_casefold (self->filter_text, -1);
+  return strstr (name, needle) != NULL;
+}
+
+static void
+filter_changed_cb (XgbBrowserView *self)
+{
+  xgb_browser_view_set_filter (self, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+}
+
+static void
+tree_progress_cb (XgbBrowserView *self)
+{
+  update_status (self);
+}
+
+/* --- the object ----------------------------------------------------- */
+
+static void
+xgb_browser_view_dispose (GObject *object)
+{
+  XgbBrowserView *self = XGB_BROWSER_VIEW (object);
+
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
+  if (self->tree != NULL)
+    g_signal_handlers_disconnect_by_data (self->tree, self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_BROWSER_VIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->hierarchy_selection);
+  g_clear_object (&self->topics_selection);
+  g_clear_object (&self->hierarchy);
+  g_clear_object (&self->filtered_topics);
+  g_clear_object (&self->tree);
+
+  G_OBJECT_CLASS (xgb_browser_view_parent_class)->dispose (object);
+}
+
+static void
+xgb_browser_view_finalize (GObject *object)
+{
+  XgbBrowserView *self = XGB_BROWSER_VIEW (object);
+
+  g_free (self->filter_text);
+
+  G_OBJECT_CLASS (xgb_browser_view_parent_class)->finalize (object);
+}
+
+static void
+xgb_browser_view_class_init (XgbBrowserViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xgb_browser_view_dispose;
+  object_class->finalize = xgb_browser_view_finalize;
+
+  g_type_ensure (XGB_TYPE_SESSION_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-browser-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, hierarchy_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, topics_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, session_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_heading);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, title_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, children_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, items_label);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "xgbbrowserview");
+}
+
+static GtkListItemFactory *
+row_factory (XgbBrowserView *self,
+             gboolean        tree_rows)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), GINT_TO_POINTER (tree_rows));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  return factory;
+}
+
+static void
+xgb_browser_view_init (XgbBrowserView *self)
+{
+  g_autoptr(GtkListItemFactory) tree_factory = NULL;
+  g_autoptr(GtkListItemFactory) list_factory = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  tree_factory = row_factory (self, TRUE);
+  list_factory = row_factory (self, FALSE);
+  gtk_list_view_set_factory (self->hierarchy_view, tree_factory);
+  gtk_list_view_set_factory (self->topics_view, list_factory);
+
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+}
+
+/**
+ * xgb_browser_view_set_tree:
+ *
+ * Shows @tree (which loads on its own); the filter and the status line
+ * follow its progress.
+ */
+void
+xgb_browser_view_set_tree (XgbBrowserView *self,
+                           XgbNodeTree    *tree)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+
+  if (self->tree != NULL)
+    g_signal_handlers_disconnect_by_data (self->tree, self);
+  gtk_list_view_set_model (self->hierarchy_view, NULL);
+  gtk_list_view_set_model (self->topics_view, NULL);
+  g_clear_object (&self->hierarchy_selection);
+  g_clear_object (&self->topics_selection);
+  g_clear_object (&self->hierarchy);
+  g_clear_object (&self->filtered_topics);
+  g_set_object (&self->tree, tree);
+  gtk_stack_set_visible_child_name (self->page_stack, "controller");
+
+  if (tree == NULL)
+    return;
+
+  self->hierarchy = gtk_tree_list_model_new (g_object_ref (xgb_node_tree_get_root (tree)),
+                                             FALSE, FALSE, create_children_cb, NULL, NULL);
+  self->hierarchy_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->hierarchy)));
+  gtk_single_selection_set_autoselect (self->hierarchy_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->hierarchy_selection, TRUE);
+  gtk_single_selection_set_selected (self->hierarchy_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->hierarchy_selection, "notify::selected-item", G_CALLBACK (selection_cb), self);
+  gtk_list_view_set_model (self->hierarchy_view, GTK_SELECTION_MODEL (self->hierarchy_selection));
+
+  self->filtered_topics = gtk_filter_list_model_new (g_object_ref (xgb_node_tree_get_topics (tree)),
+                                                     g_object_ref (GTK_FILTER (self->filter)));
+  self->topics_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_topics)));
+  gtk_single_selection_set_autoselect (self->topics_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->topics_selection, TRUE);
+  gtk_single_selection_set_selected (self->topics_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->topics_selection, "notify::selected-item", G_CALLBACK (selection_cb), self);
+  gtk_list_view_set_model (self->topics_view, GTK_SELECTION_MODEL (self->topics_selection));
+
+  g_signal_connect_swapped (tree, "notify::n-loaded", G_CALLBACK (tree_progress_cb), self);
+  g_signal_connect_swapped (tree, "notify::loading", G_CALLBACK (tree_progress_cb), self);
+  g_signal_connect_swapped (self->filtered_topics, "items-changed", G_CALLBACK (tree_progress_cb), self);
+  update_status (self);
+}
+
+XgbNodeTree *
+xgb_browser_view_get_tree (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->tree;
+}
+
+XgbSessionView *
+xgb_browser_view_get_session_view (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->session_view;
+}
+
+GListModel *
+xgb_browser_view_get_hierarchy (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->hierarchy ? G_LIST_MODEL (self->hierarchy) : NULL;
+}
+
+GListModel *
+xgb_browser_view_get_filtered_topics (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->filtered_topics ? G_LIST_MODEL (self->filtered_topics) : NULL;
+}
+
+/**
+ * xgb_browser_view_set_filter:
+ *
+ * Filters the list of all topics by name (case-insensitive), and shows
+ * that list.  It covers every topic the server lists, also those still
+ * loading: the status line says how far the scan has come.
+ */
+void
+xgb_browser_view_set_filter (XgbBrowserView *self,
+                             const char     *text)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+
+  /* Setting the entry's text passes through "" and reports it. */
+  if (self->syncing_entry || g_strcmp0 (self->filter_text, text) == 0)
+    return;
+  g_free (self->filter_text);
+  self->filter_text = g_strdup (text);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), text ? text : "") != 0)
+    {
+      self->syncing_entry = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text ? text : "");
+      self->syncing_entry = FALSE;
+    }
+  if (text != NULL && *text != '\0')
+    gtk_stack_set_visible_child_name (self->lists_stack, "topics");
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_status (self);
+}
+
+void
+xgb_browser_view_select_node (XgbBrowserView *self,
+                              XgbNode        *node)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+  g_return_if_fail (XGB_IS_NODE (node));
+
+  show_node (self, node);
+}
+
+const char *
+xgb_browser_view_get_status (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return gtk_label_get_text (self->status_label);
+}
+
+void
+xgb_browser_view_focus_filter (XgbBrowserView *self)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
