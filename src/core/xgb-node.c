@@ -681,3 +681,89 @@ xgb_node_tree_expand (XgbNodeTree *self,
   xgb_pubsub_service_list_nodes_async (self->service, node->name, NULL, PAGE_SIZE, self->cancellable,
                                        children_cb, e);
 }
+
+static GListStore *
+store_holding (XgbNodeTree *self,
+               XgbNode     *node,
+               GListStore  *store,
+               guint       *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  if (g_list_store_find (store, node, position))
+    return store;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XgbNode) child = g_list_model_get_item (G_LIST_MODEL (store), i);
+      GListStore *found;
+
+      if (child->children == NULL)
+        continue;
+      found = store_holding (self, node, child->children, position);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * xgb_node_tree_add:
+ * @parent: (nullable): the collection it was created in, on a nesting
+ *   service
+ *
+ * Shows a node the admin just created, without listing everything anew.
+ *
+ * Returns: (transfer none): the node
+ */
+XgbNode *
+xgb_node_tree_add (XgbNodeTree *self,
+                   const char  *name,
+                   const char  *parent)
+{
+  XgbDiscoItem item = { .node = (char *) name };
+  XgbNode *existing;
+
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  existing = g_hash_table_lookup (self->by_path, name);
+  if (existing != NULL)
+    return existing;
+
+  insert_item (self, parent ? g_hash_table_lookup (self->by_path, parent) : NULL, &item);
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_N_LOADED]);
+  return g_hash_table_lookup (self->by_path, name);
+}
+
+/**
+ * xgb_node_tree_remove:
+ *
+ * Takes away a node the admin just deleted.  Its folders stay, even when
+ * empty, until the next full listing.
+ */
+gboolean
+xgb_node_tree_remove (XgbNodeTree *self,
+                      const char  *name)
+{
+  g_autoptr(XgbNode) node = NULL;
+  GListStore *store;
+  guint position;
+
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), FALSE);
+
+  node = g_hash_table_lookup (self->by_path, name);
+  if (node == NULL)
+    return FALSE;
+  g_object_ref (node);
+
+  store = store_holding (self, node, self->root, &position);
+  if (store != NULL)
+    g_list_store_remove (store, position);
+  if (g_list_store_find (self->topics, node, &position))
+    g_list_store_remove (self->topics, position);
+  g_hash_table_remove (self->by_path, name);
+  if (self->n_loaded > 0)
+    self->n_loaded--;
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_N_LOADED]);
+  return TRUE;
+}

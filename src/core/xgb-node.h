@@ -49,6 +49,11 @@ void          xgb_node_tree_expand        (XgbNodeTree      *self,
                                            XgbNode          *node);
 XgbNode      *xgb_node_tree_lookup        (XgbNodeTree      *self,
                                            const char       *path);
+XgbNode      *xgb_node_tree_add           (XgbNodeTree      *self,
+                                           const char       *name,
+                                           const char       *parent);
+gboolean      xgb_node_tree_remove        (XgbNodeTree      *self,
+                                           const char       *name);
 gboolean      xgb_node_tree_get_loading   (XgbNodeTree      *self);
 guint         xgb_node_tree_get_n_loaded  (XgbNodeTree      *self);
 const GError *xgb_node_tree_get_error     (XgbNodeTree      *self);

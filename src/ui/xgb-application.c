@@ -229,7 +229,7 @@ xgb_application_startup (GApplication *app)
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *new_window_accels[] = { "<Control><Shift>n", NULL };
 
   G_APPLICATION_CLASS (xgb_application_parent_class)->startup (app);
 

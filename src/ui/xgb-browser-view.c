@@ -43,6 +43,7 @@ struct _XgbBrowserView
   GtkCustomFilter    *filter;
   char               *filter_text;
   gboolean            syncing_entry;
+  XgbNode            *current;
   GCancellable       *page_cancellable;
 };
 
@@ -272,6 +273,7 @@ show_node (XgbBrowserView *self,
   g_cancellable_cancel (self->page_cancellable);
   g_clear_object (&self->page_cancellable);
   self->page_cancellable = g_cancellable_new ();
+  g_set_object (&self->current, node);
 
   switch (xgb_node_get_kind (node))
     {
@@ -432,6 +434,7 @@ xgb_browser_view_dispose (GObject *object)
   g_clear_object (&self->hierarchy);
   g_clear_object (&self->filtered_topics);
   g_clear_object (&self->tree);
+  g_clear_object (&self->current);
 
   G_OBJECT_CLASS (xgb_browser_view_parent_class)->dispose (object);
 }
@@ -527,6 +530,7 @@ xgb_browser_view_set_tree (XgbBrowserView *self,
   g_clear_object (&self->hierarchy);
   g_clear_object (&self->filtered_topics);
   g_set_object (&self->tree, tree);
+  g_clear_object (&self->current);
   gtk_stack_set_visible_child_name (self->page_stack, "controller");
 
   if (tree == NULL)
@@ -636,4 +640,28 @@ xgb_browser_view_focus_filter (XgbBrowserView *self)
 {
   g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
+
+/**
+ * xgb_browser_view_get_current:
+ *
+ * Returns: (transfer none) (nullable): the node whose page is shown
+ */
+XgbNode *
+xgb_browser_view_get_current (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "node") != 0)
+    return NULL;
+  return self->current;
+}
+
+void
+xgb_browser_view_show_overview (XgbBrowserView *self)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+
+  g_clear_object (&self->current);
+  gtk_stack_set_visible_child_name (self->page_stack, "controller");
 }

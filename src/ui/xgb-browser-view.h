@@ -25,6 +25,8 @@ void             xgb_browser_view_set_filter       (XgbBrowserView *self,
 void             xgb_browser_view_select_node      (XgbBrowserView *self,
                                                     XgbNode        *node);
 const char      *xgb_browser_view_get_status       (XgbBrowserView *self);
+XgbNode         *xgb_browser_view_get_current      (XgbBrowserView *self);
+void             xgb_browser_view_show_overview    (XgbBrowserView *self);
 void             xgb_browser_view_focus_filter     (XgbBrowserView *self);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #include "xgb-connection.h"
 #include "xgb-disco.h"
 #include "xgb-browser-view.h"
+#include "xgb-create-dialog.h"
+#include "xgb-delete-dialog.h"
 #include "xgb-node.h"
 #include "xgb-pubsub.h"
 #include "xgb-session-view.h"
@@ -272,6 +274,320 @@ logout_action (GtkWidget  *widget,
   show_login (self);
 }
 
+static gboolean
+in_session (XgbWindow *self)
+{
+  return self->service != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "session") == 0;
+}
+
+/* --- create --------------------------------------------------------- */
+
+typedef struct
+{
+  XgbWindow        *self;
+  XgbCreateRequest *request;
+  char             *created;
+} CreateOp;
+
+static void
+create_op_free (CreateOp *op)
+{
+  g_object_unref (op->self);
+  xgb_create_request_free (op->request);
+  g_free (op->created);
+  g_free (op);
+}
+
+static void create_op_consumers_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+create_op_done (CreateOp   *op,
+                const char *problem)
+{
+  XgbWindow *self = op->self;
+  XgbNodeTree *tree = xgb_browser_view_get_tree (self->browser_view);
+
+  if (tree != NULL && op->created != NULL)
+    {
+      XgbNode *node = xgb_node_tree_add (tree, op->created, NULL);
+
+      if (node != NULL)
+        xgb_browser_view_select_node (self->browser_view, node);
+    }
+  if (problem != NULL)
+    xgb_banner_show (self->banner, XGB_BANNER_ERROR, problem);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("Created “%s”."), op->created);
+
+      xgb_banner_show (self->banner, XGB_BANNER_INFO, msg);
+    }
+  create_op_free (op);
+}
+
+static void
+create_op_publishers_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  CreateOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) consumers = NULL;
+
+  if (result != NULL && !xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Created “%s”, but making the Providers publishers failed (no Consumer was subscribed either): %s"),
+                                              op->created, error->message);
+
+      create_op_done (op, msg);
+      return;
+    }
+
+  if (op->request->consumers == NULL || op->request->consumers[0] == NULL)
+    {
+      create_op_done (op, NULL);
+      return;
+    }
+  consumers = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_subscription_free);
+  for (guint i = 0; op->request->consumers[i] != NULL; i++)
+    {
+      XgbPubsubSubscription *sub = g_new0 (XgbPubsubSubscription, 1);
+
+      sub->jid = g_strdup (op->request->consumers[i]);
+      sub->subscription = g_strdup ("subscribed");
+      g_ptr_array_add (consumers, sub);
+    }
+  xgb_pubsub_service_set_subscriptions_async (op->self->service, op->created, consumers,
+                                              op->self->cancellable, create_op_consumers_cb, op);
+}
+
+static void
+create_op_consumers_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  CreateOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Created “%s” with its Providers, but subscribing the Consumers failed: %s"),
+                                              op->created, error->message);
+
+      create_op_done (op, msg);
+      return;
+    }
+  create_op_done (op, NULL);
+}
+
+static void
+create_op_created_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CreateOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) publishers = NULL;
+
+  op->created = xgb_pubsub_service_create_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  if (op->created == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not create “%s”: %s"), op->request->name, error->message);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        create_op_free (op);
+      else
+        create_op_done (op, msg);
+      return;
+    }
+
+  if (op->request->publishers == NULL || op->request->publishers[0] == NULL)
+    {
+      create_op_publishers_cb (object, NULL, op);
+      return;
+    }
+  publishers = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_affiliation_free);
+  for (guint i = 0; op->request->publishers[i] != NULL; i++)
+    {
+      XgbPubsubAffiliation *a = g_new0 (XgbPubsubAffiliation, 1);
+
+      a->jid = g_strdup (op->request->publishers[i]);
+      a->affiliation = g_strdup ("publisher");
+      g_ptr_array_add (publishers, a);
+    }
+  xgb_pubsub_service_set_affiliations_async (op->self->service, op->created, publishers,
+                                             op->self->cancellable, create_op_publishers_cb, op);
+}
+
+static void
+create_dialog_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  XgbCreateRequest *request = xgb_create_dialog_run_finish (XGB_CREATE_DIALOG (object), result, NULL);
+  g_autoptr(GString) config = NULL;
+  CreateOp *op;
+
+  if (request == NULL || !in_session (self))
+    {
+      xgb_create_request_free (request);
+      return;
+    }
+
+  config = g_string_new ("<x xmlns='jabber:x:data' type='submit'>"
+                         "<field var='FORM_TYPE' type='hidden'><value>"
+                         "http://jabber.org/protocol/pubsub#node_config</value></field>");
+  {
+    g_autofree char *access = g_markup_printf_escaped ("<field var='pubsub#access_model'><value>%s</value></field>",
+                                                       request->access_model);
+
+    g_string_append (config, access);
+  }
+  if (request->title != NULL)
+    {
+      g_autofree char *title = g_markup_printf_escaped ("<field var='pubsub#title'><value>%s</value></field>",
+                                                        request->title);
+
+      g_string_append (config, title);
+    }
+  if (request->collection)
+    g_string_append (config, "<field var='pubsub#node_type'><value>collection</value></field>");
+  g_string_append (config, "</x>");
+
+  op = g_new0 (CreateOp, 1);
+  op->self = g_object_ref (self);
+  op->request = request;
+  xgb_pubsub_service_create_async (self->service, request->name, request->collection, config->str,
+                                   self->cancellable, create_op_created_cb, op);
+}
+
+static void
+new_node_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbNode *current;
+  g_autofree char *prefix = NULL;
+  XgbCreateDialog *dialog;
+
+  if (!in_session (self))
+    return;
+
+  /* In the selected folder, by default */
+  current = xgb_browser_view_get_current (self->browser_view);
+  if (current != NULL && xgb_node_get_kind (current) == XGB_NODE_KIND_FOLDER)
+    prefix = g_strconcat (xgb_node_get_path (current), XGB_NODE_TREE_SEPARATOR, NULL);
+
+  dialog = xgb_create_dialog_new (GTK_WINDOW (self), prefix);
+  xgb_create_dialog_run_async (dialog, self->cancellable, create_dialog_cb, g_object_ref (self));
+}
+
+/* --- delete --------------------------------------------------------- */
+
+typedef struct
+{
+  XgbWindow *self;
+  char      *name;
+} DeleteOp;
+
+static void
+delete_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DeleteOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *msg = g_strdup_printf (_("Could not delete “%s”: %s"), op->name, error->message);
+
+          xgb_banner_show (op->self->banner, XGB_BANNER_ERROR, msg);
+        }
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("Deleted “%s”."), op->name);
+      XgbNodeTree *tree = xgb_browser_view_get_tree (op->self->browser_view);
+
+      if (tree != NULL)
+        xgb_node_tree_remove (tree, op->name);
+      xgb_browser_view_show_overview (op->self->browser_view);
+      xgb_banner_show (op->self->banner, XGB_BANNER_INFO, msg);
+    }
+
+  g_object_unref (op->self);
+  g_free (op->name);
+  g_free (op);
+}
+
+static void
+delete_dialog_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DeleteOp *op = user_data;
+
+  if (!xgb_delete_dialog_run_finish (XGB_DELETE_DIALOG (object), result, NULL) || !in_session (op->self))
+    {
+      g_object_unref (op->self);
+      g_free (op->name);
+      g_free (op);
+      return;
+    }
+  xgb_pubsub_service_delete_async (op->self->service, op->name, op->self->cancellable, delete_done_cb, op);
+}
+
+static void
+delete_node_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbNode *current;
+  XgbDeleteDialog *dialog;
+  DeleteOp *op;
+
+  if (!in_session (self))
+    return;
+
+  current = xgb_browser_view_get_current (self->browser_view);
+  if (current == NULL || xgb_node_get_name (current) == NULL)
+    {
+      xgb_banner_show (self->banner, XGB_BANNER_INFO,
+                       _("Select a topic or collection to delete; folders are only parts of topic names."));
+      return;
+    }
+
+  op = g_new0 (DeleteOp, 1);
+  op->self = g_object_ref (self);
+  op->name = g_strdup (xgb_node_get_name (current));
+  dialog = xgb_delete_dialog_new (GTK_WINDOW (self), current);
+  xgb_delete_dialog_run_async (dialog, self->cancellable, delete_dialog_cb, op);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbNodeTree *old;
+  g_autoptr(XgbNodeTree) tree = NULL;
+
+  if (!in_session (self))
+    return;
+  old = xgb_browser_view_get_tree (self->browser_view);
+  tree = xgb_node_tree_new (self->service, old ? xgb_node_tree_get_nests (old) : FALSE, XGB_NODE_TREE_SEPARATOR);
+  xgb_browser_view_set_tree (self->browser_view, tree);
+  xgb_node_tree_load (tree);
+}
+
 static void
 filter_action (GtkWidget  *widget,
                const char *action_name,
@@ -376,6 +692,12 @@ xgb_window_class_init (XgbWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
   gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_install_action (widget_class, "win.new-node", NULL, new_node_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-node", NULL, delete_node_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-node", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-node", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.filter", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,

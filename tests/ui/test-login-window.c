@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "xgb-test-util.h"
+#include "xgb-create-dialog.h"
+#include "xgb-delete-dialog.h"
 #include "xgb-ui-test.h"
 
 static char *tmpdir;
@@ -95,6 +97,130 @@ check_browser (XgbBrowserView *browser)
   xgb_browser_view_set_filter (browser, "host-0002");
 }
 
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+dialog_child (gpointer    dialog,
+              GType       type,
+              const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), type, name));
+}
+
+static gboolean
+banner_says (gpointer window)
+{
+  XgbBanner *banner = xgb_window_get_banner (window);
+  const char *expected = g_object_get_data (G_OBJECT (window), "expected-banner");
+
+  return xgb_banner_get_revealed (banner) && strstr (xgb_banner_get_message (banner), expected) != NULL;
+}
+
+static void
+wait_banner (XgbWindow  *window,
+             const char *expected)
+{
+  g_object_set_data_full (G_OBJECT (window), "expected-banner", g_strdup (expected), g_free);
+  xgb_ui_wait (banner_says, window, 30);
+}
+
+static GPtrArray *
+affiliations_on_server (XgbWindow  *window,
+                        const char *node)
+{
+  XgbConnection *connection = xgb_window_get_connection (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = NULL;
+  g_autoptr(XgbPubsubService) service = NULL;
+  XgbTestResult r = { 0 };
+  GPtrArray *list;
+
+  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
+  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
+  g_assert_no_error (error);
+  service = xgb_pubsub_service_new (connection, info);
+  xgb_pubsub_service_get_affiliations_async (service, node, NULL, xgb_test_result_cb, &r);
+  list = xgb_pubsub_service_list_finish (service, xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+  return list;
+}
+
+/* Create a topic with a Provider through the dialog, find it on the
+ * server with that affiliation; the delete dialog refuses a wrong name,
+ * then deletes. */
+static void
+check_create_delete (XgbWindow *window)
+{
+  XgbBrowserView *browser = xgb_window_get_browser_view (window);
+  const char *node = "sacm/ipsec/host-0099";
+  XgbCreateDialog *create;
+  XgbDeleteDialog *delete;
+  g_autoptr(GPtrArray) affiliations = NULL;
+  gboolean publisher = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-node", NULL));
+  create = find_toplevel (XGB_TYPE_CREATE_DIALOG);
+  g_assert_nonnull (create);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (create));
+  xgb_ui_save_screenshot (GTK_WIDGET (create), "create-dialog.png");
+
+  /* A bad JID keeps the dialog open and says why. */
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "name_entry")), node);
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_entry")),
+                         "not a jid");
+  g_assert_false (xgb_create_dialog_submit (create));
+  g_assert_true (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "jids_error")));
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_entry")),
+                         xgb_test_env ("XGB_TEST_BOB_JID"));
+  g_assert_true (xgb_create_dialog_submit (create));
+  wait_banner (window, "Created");
+  g_assert_nonnull (xgb_node_tree_lookup (xgb_browser_view_get_tree (browser), node));
+  g_assert_cmpstr (xgb_node_get_name (xgb_browser_view_get_current (browser)), ==, node);
+
+  affiliations = affiliations_on_server (window, node);
+  for (guint i = 0; i < affiliations->len; i++)
+    {
+      XgbPubsubAffiliation *a = affiliations->pdata[i];
+
+      if (g_str_equal (a->jid, xgb_test_env ("XGB_TEST_BOB_JID")) && g_str_equal (a->affiliation, "publisher"))
+        publisher = TRUE;
+    }
+  g_assert_true (publisher);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-node", NULL));
+  delete = find_toplevel (XGB_TYPE_DELETE_DIALOG);
+  g_assert_nonnull (delete);
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (delete, XGB_TYPE_DELETE_DIALOG, "name_entry")),
+                         "sacm/ipsec/host-009");
+  g_assert_false (xgb_delete_dialog_get_can_delete (delete));
+  g_assert_false (gtk_widget_get_sensitive (dialog_child (delete, XGB_TYPE_DELETE_DIALOG, "delete_button")));
+  xgb_delete_dialog_confirm (delete);
+  g_assert_true (find_toplevel (XGB_TYPE_DELETE_DIALOG) == delete);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (delete));
+  xgb_ui_save_screenshot (GTK_WIDGET (delete), "delete-dialog.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (delete, XGB_TYPE_DELETE_DIALOG, "name_entry")), node);
+  g_assert_true (xgb_delete_dialog_get_can_delete (delete));
+  xgb_delete_dialog_confirm (delete);
+  wait_banner (window, "Deleted");
+  g_assert_null (xgb_node_tree_lookup (xgb_browser_view_get_tree (browser), node));
+}
+
 static void
 check_logged_in (XgbWindow *window,
                  gpointer   data)
@@ -113,6 +239,7 @@ check_logged_in (XgbWindow *window,
 
   check_browser (xgb_window_get_browser_view (window));
   xgb_ui_save_screenshot (GTK_WIDGET (window), "browser.png");
+  check_create_delete (window);
 
   subtitle = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), XGB_TYPE_WINDOW, "subtitle_label"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (subtitle)), "Connected"));

@@ -1,0 +1,289 @@
+/* xgb-create-dialog.c - a new topic or collection
+ *
+ * Name, kind, access model (the draft allows whitelist or authorize;
+ * open only when chosen), title, and the initial Providers (publisher
+ * affiliation) and Consumers (subscribed at once).  Everything is
+ * checked before the dialog closes.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "xgb-create-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "xgb-create-dialog.h"
+#include "xgb-jid.h"
+
+static const char * const access_models[] = { "whitelist", "authorize", "open", NULL };
+
+struct _XgbCreateDialog
+{
+  GtkWindow       parent_instance;
+
+  GtkEntry       *name_entry;
+  GtkLabel       *name_error;
+  GtkCheckButton *collection_check;
+  GtkDropDown    *access_drop_down;
+  GtkEntry       *title_entry;
+  GtkEntry       *publishers_entry;
+  GtkEntry       *consumers_entry;
+  GtkLabel       *jids_error;
+
+  GTask          *task;
+};
+
+G_DEFINE_FINAL_TYPE (XgbCreateDialog, xgb_create_dialog, GTK_TYPE_WINDOW)
+
+void
+xgb_create_request_free (XgbCreateRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->name);
+  g_free (request->access_model);
+  g_free (request->title);
+  g_strfreev (request->publishers);
+  g_strfreev (request->consumers);
+  g_free (request);
+}
+
+static void
+show_error (GtkLabel   *label,
+            GtkWidget  *field,
+            const char *message)
+{
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (field, "error");
+  else
+    gtk_widget_remove_css_class (field, "error");
+}
+
+/* Splits "a@x, b@y c@z" into bare JIDs; NULL with @message on error. */
+static GStrv
+parse_jids (const char  *text,
+            char       **message)
+{
+  g_auto(GStrv) parts = g_regex_split_simple ("[\\s,;]+", text, 0, 0);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XgbJid) jid = NULL;
+      g_autofree char *bare = NULL;
+
+      if (*parts[i] == '\0')
+        continue;
+      jid = xgb_jid_parse (parts[i], &error);
+      if (jid == NULL)
+        {
+          *message = g_strdup_printf (_("“%s”: %s"), parts[i], error->message);
+          return NULL;
+        }
+      /* Providers and Consumers are accounts; a bare word is a typo. */
+      if (xgb_jid_get_local (jid) == NULL)
+        {
+          *message = g_strdup_printf (_("“%s” is not an account address like sensor@example.org."), parts[i]);
+          return NULL;
+        }
+      bare = xgb_jid_to_bare (jid);
+      g_strv_builder_add (builder, bare);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static XgbCreateRequest *
+validate (XgbCreateDialog *self)
+{
+  g_autoptr(XgbCreateRequest) request = g_new0 (XgbCreateRequest, 1);
+  g_autofree char *jid_message = NULL;
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_entry));
+  gboolean bad_name = FALSE;
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      bad_name = TRUE;
+
+  if (*name == '\0')
+    {
+      show_error (self->name_error, GTK_WIDGET (self->name_entry), _("Enter a name for the node."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      return NULL;
+    }
+  if (bad_name || strlen (name) > 1023)
+    {
+      show_error (self->name_error, GTK_WIDGET (self->name_entry),
+                  _("A node name has no control characters and at most 1023 bytes."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      return NULL;
+    }
+  show_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
+
+  request->publishers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->publishers_entry)), &jid_message);
+  if (request->publishers != NULL)
+    request->consumers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->consumers_entry)), &jid_message);
+  if (request->publishers == NULL || request->consumers == NULL)
+    {
+      show_error (self->jids_error, GTK_WIDGET (request->publishers ? self->consumers_entry : self->publishers_entry),
+                  jid_message);
+      return NULL;
+    }
+  show_error (self->jids_error, GTK_WIDGET (self->publishers_entry), NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->consumers_entry), "error");
+
+  request->name = g_strdup (name);
+  request->collection = gtk_check_button_get_active (self->collection_check);
+  request->access_model = g_strdup (access_models[MIN (gtk_drop_down_get_selected (self->access_drop_down), 2)]);
+  request->title = *title ? g_strdup (title) : NULL;
+
+  return g_steal_pointer (&request);
+}
+
+static void
+finish (XgbCreateDialog  *self,
+        XgbCreateRequest *request)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (task != NULL)
+    g_task_return_pointer (task, request, (GDestroyNotify) xgb_create_request_free);
+  else
+    xgb_create_request_free (request);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * xgb_create_dialog_submit:
+ *
+ * What Create does: closes with the request when everything is valid.
+ */
+gboolean
+xgb_create_dialog_submit (XgbCreateDialog *self)
+{
+  XgbCreateRequest *request = validate (self);
+
+  if (request == NULL)
+    return FALSE;
+  finish (self, request);
+  return TRUE;
+}
+
+static void
+create_clicked_cb (XgbCreateDialog *self)
+{
+  xgb_create_dialog_submit (self);
+}
+
+static void
+cancel_clicked_cb (XgbCreateDialog *self)
+{
+  finish (self, NULL);
+}
+
+static gboolean
+xgb_create_dialog_close_request (GtkWindow *window)
+{
+  XgbCreateDialog *self = XGB_CREATE_DIALOG (window);
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (task != NULL)
+    g_task_return_pointer (task, NULL, NULL);
+  return GTK_WINDOW_CLASS (xgb_create_dialog_parent_class)->close_request (window);
+}
+
+static void
+xgb_create_dialog_dispose (GObject *object)
+{
+  XgbCreateDialog *self = XGB_CREATE_DIALOG (object);
+
+  if (self->task != NULL)
+    g_task_return_pointer (g_steal_pointer (&self->task), NULL, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_CREATE_DIALOG);
+
+  G_OBJECT_CLASS (xgb_create_dialog_parent_class)->dispose (object);
+}
+
+static void
+xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = xgb_create_dialog_dispose;
+  window_class->close_request = xgb_create_dialog_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-create-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, name_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, collection_check);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, access_drop_down);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, jids_error);
+  gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+xgb_create_dialog_init (XgbCreateDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_model (self->access_drop_down,
+                           G_LIST_MODEL (gtk_string_list_new ((const char * const *) access_models)));
+  g_object_unref (gtk_drop_down_get_model (self->access_drop_down));
+  gtk_drop_down_set_selected (self->access_drop_down, 0);
+}
+
+/**
+ * xgb_create_dialog_new:
+ * @prefix: (nullable): the start of the name, e.g. the selected folder's
+ *   path and "/"
+ */
+XgbCreateDialog *
+xgb_create_dialog_new (GtkWindow  *parent,
+                       const char *prefix)
+{
+  XgbCreateDialog *self = g_object_new (XGB_TYPE_CREATE_DIALOG,
+                                        "transient-for", parent,
+                                        "modal", TRUE,
+                                        NULL);
+
+  if (prefix != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), prefix);
+  return self;
+}
+
+void
+xgb_create_dialog_run_async (XgbCreateDialog     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (XGB_IS_CREATE_DIALOG (self));
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, xgb_create_dialog_run_async);
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->name_entry), -1);
+}
+
+XgbCreateRequest *
+xgb_create_dialog_run_finish (XgbCreateDialog  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
