@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "xgb-browser-view.h"
+#include "xgb-form-view.h"
+#include "xgb-xml.h"
 
 struct _XgbBrowserView
 {
@@ -34,6 +36,11 @@ struct _XgbBrowserView
   GtkLabel           *parents_label;
   GtkLabel           *children_label;
   GtkLabel           *items_label;
+  GtkStack           *node_tabs;
+  XgbFormView        *config_view;
+  GtkLabel           *config_status;
+  GtkButton          *config_apply;
+  char               *config_node;   /* whose form config_view shows */
 
   XgbNodeTree        *tree;
   GtkTreeListModel   *hierarchy;
@@ -262,6 +269,111 @@ items_cb (GObject      *object,
     gtk_label_set_text (self->items_label, _("Not told by the server"));
 }
 
+/* --- the configuration tab ------------------------------------------ */
+
+static void
+config_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XgbBrowserView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = xgb_pubsub_service_form_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  g_autoptr(XgbForm) form = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (doc != NULL)
+    form = xgb_form_parse (xmlDocGetRootElement (doc), &error);
+  if (form == NULL)
+    {
+      /* forbidden: not an owner of this node (limited access) */
+      g_autofree char *msg = g_strdup_printf (_("The configuration cannot be read: %s"), error->message);
+
+      gtk_label_set_text (self->config_status, msg);
+      return;
+    }
+
+  xgb_form_view_set_form (self->config_view, form);
+  gtk_label_set_text (self->config_status, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), TRUE);
+}
+
+static void
+load_config (XgbBrowserView *self)
+{
+  const char *name = self->current ? xgb_node_get_name (self->current) : NULL;
+
+  if (self->config_node != NULL && g_strcmp0 (self->config_node, name) == 0)
+    return;   /* already shown (or loading) */
+
+  g_free (self->config_node);
+  self->config_node = g_strdup (name);
+  xgb_form_view_set_form (self->config_view, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), FALSE);
+
+  if (name == NULL)
+    {
+      gtk_label_set_text (self->config_status, _("A folder has no configuration: it is only part of topic names."));
+      return;
+    }
+  gtk_label_set_text (self->config_status, _("Reading the configuration…"));
+  xgb_pubsub_service_get_config_async (xgb_node_tree_get_service (self->tree), name, self->page_cancellable,
+                                       config_loaded_cb, g_object_ref (self));
+}
+
+static void
+node_tab_cb (XgbBrowserView *self)
+{
+  /* Loaded only when the tab is opened. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->node_tabs), "configuration") == 0 &&
+      self->current != NULL && self->tree != NULL)
+    load_config (self);
+}
+
+static void
+config_applied_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(XgbBrowserView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), TRUE);
+  if (!xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      g_autofree char *msg = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      msg = g_strdup_printf (_("Not saved: %s"), error->message);
+      gtk_label_set_text (self->config_status, msg);
+      return;
+    }
+  gtk_label_set_text (self->config_status, _("Saved."));
+}
+
+static void
+config_apply_cb (XgbBrowserView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *submit = NULL;
+
+  if (self->config_node == NULL || self->tree == NULL)
+    return;
+
+  submit = xgb_form_view_build_submit (self->config_view, &error);
+  if (submit == NULL)
+    {
+      gtk_label_set_text (self->config_status, error->message);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), FALSE);
+  gtk_label_set_text (self->config_status, _("Saving…"));
+  xgb_pubsub_service_set_config_async (xgb_node_tree_get_service (self->tree), self->config_node, submit,
+                                       self->page_cancellable, config_applied_cb, g_object_ref (self));
+}
+
 static void
 show_node (XgbBrowserView *self,
            XgbNode        *node)
@@ -333,6 +445,8 @@ show_node (XgbBrowserView *self,
     }
 
   gtk_stack_set_visible_child_name (self->page_stack, "node");
+  g_clear_pointer (&self->config_node, g_free);
+  node_tab_cb (self);
 }
 
 static void
@@ -445,6 +559,7 @@ xgb_browser_view_finalize (GObject *object)
   XgbBrowserView *self = XGB_BROWSER_VIEW (object);
 
   g_free (self->filter_text);
+  g_free (self->config_node);
 
   G_OBJECT_CLASS (xgb_browser_view_parent_class)->finalize (object);
 }
@@ -459,6 +574,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   object_class->finalize = xgb_browser_view_finalize;
 
   g_type_ensure (XGB_TYPE_SESSION_VIEW);
+  g_type_ensure (XGB_TYPE_FORM_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-browser-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
@@ -475,7 +591,13 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, children_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, items_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_apply);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, node_tab_cb);
+  gtk_widget_class_bind_template_callback (widget_class, config_apply_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbbrowserview");
@@ -491,6 +613,14 @@ row_factory (XgbBrowserView *self,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   return factory;
+}
+
+/* Opens the node page's configuration tab (as clicking it does). */
+void
+xgb_browser_view_show_configuration (XgbBrowserView *self)
+{
+  g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
+  gtk_stack_set_visible_child_name (self->node_tabs, "configuration");
 }
 
 static void

@@ -27,6 +27,7 @@ void             xgb_browser_view_select_node      (XgbBrowserView *self,
 const char      *xgb_browser_view_get_status       (XgbBrowserView *self);
 XgbNode         *xgb_browser_view_get_current      (XgbBrowserView *self);
 void             xgb_browser_view_show_overview    (XgbBrowserView *self);
+void             xgb_browser_view_show_configuration (XgbBrowserView *self);
 void             xgb_browser_view_focus_filter     (XgbBrowserView *self);
 
 G_END_DECLS

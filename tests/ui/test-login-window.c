@@ -10,6 +10,8 @@
 
 #include "xgb-test-util.h"
 #include "xgb-create-dialog.h"
+#include "xgb-form-view.h"
+#include "xgb-xml.h"
 #include "xgb-delete-dialog.h"
 #include "xgb-ui-test.h"
 
@@ -51,6 +53,81 @@ node_page_filled (gpointer browser)
   return strstr (gtk_label_get_text (items), "persisted item") != NULL;
 }
 
+static gboolean
+config_ready (gpointer browser)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (browser, XGB_TYPE_BROWSER_VIEW, "config_apply")));
+}
+
+static gboolean
+config_saved (gpointer browser)
+{
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (browser, XGB_TYPE_BROWSER_VIEW, "config_status"));
+
+  static char *last;
+
+  if (g_strcmp0 (last, gtk_label_get_text (status)) != 0)
+    {
+      g_free (last);
+      last = g_strdup (gtk_label_get_text (status));
+      g_test_message ("configuration status: %s", last);
+    }
+  return g_str_equal (gtk_label_get_text (status), "Saved.");
+}
+
+/* The Configuration tab: the server's form as widgets; a change saved
+ * and read back from the server. */
+static void
+check_configuration (XgbBrowserView *browser,
+                     XgbNode        *node)
+{
+  XgbFormView *view = XGB_FORM_VIEW (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW,
+                                                                    "config_view"));
+  GtkWidget *title;
+  XgbTestResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(XgbForm) form = NULL;
+
+  xgb_browser_view_show_configuration (browser);
+  xgb_ui_wait (config_ready, browser, 30);
+  title = xgb_form_view_get_input (view, "pubsub#max_items");
+  g_assert_true (GTK_IS_ENTRY (title));
+  g_assert_true (GTK_IS_DROP_DOWN (xgb_form_view_get_input (view, "pubsub#access_model")));
+  gtk_editable_set_text (GTK_EDITABLE (title), "123");
+  xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (browser), GTK_TYPE_WINDOW), "configuration.png");
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "config_apply"),
+                         "clicked");
+  xgb_ui_wait (config_saved, browser, 30);
+
+  xgb_pubsub_service_get_config_async (xgb_node_tree_get_service (xgb_browser_view_get_tree (browser)),
+                                       xgb_node_get_name (node), NULL, xgb_test_result_cb, &r);
+  doc = xgb_pubsub_service_form_finish (xgb_node_tree_get_service (xgb_browser_view_get_tree (browser)),
+                                        xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+  form = xgb_form_parse (xmlDocGetRootElement (doc), &error);
+  g_assert_cmpstr (xgb_form_get_value (form, "pubsub#max_items"), ==, "123");
+}
+
+static gboolean
+config_refused (gpointer browser)
+{
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (browser, XGB_TYPE_BROWSER_VIEW, "config_status"));
+
+  return strstr (gtk_label_get_text (status), "forbidden") != NULL;
+}
+
+/* Alice is no owner of the admin's topics: the tab says why. */
+static void
+check_limited_access (XgbBrowserView *browser)
+{
+  xgb_browser_view_show_configuration (browser);
+  xgb_ui_wait (config_refused, browser, 30);
+  g_assert_false (config_ready (browser));
+  xgb_browser_view_show_overview (browser);
+}
+
 /* The seeded topics show as folders; the filter finds one; its page. */
 static void
 check_browser (XgbBrowserView *browser)
@@ -90,6 +167,8 @@ check_browser (XgbBrowserView *browser)
   xgb_ui_wait (node_page_filled, browser, 30);
   kind = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "kind_label"));
   g_assert_cmpstr (gtk_label_get_text (kind), ==, "Topic");
+
+  check_limited_access (browser);
 
   xgb_browser_view_set_filter (browser, "no-such-topic");
   g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 0);
@@ -201,6 +280,9 @@ check_create_delete (XgbWindow *window)
         publisher = TRUE;
     }
   g_assert_true (publisher);
+
+  /* Alice owns this one: its configuration can be changed. */
+  check_configuration (browser, xgb_browser_view_get_current (browser));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-node", NULL));
   delete = find_toplevel (XGB_TYPE_DELETE_DIALOG);
