@@ -42,6 +42,7 @@ struct _XgbNode
   GListStore  *children;  /* folders and collections; lazily */
   gboolean     loading;
   gboolean     loaded;
+  char        *limited;   /* why owner requests are refused; NULL: not known to be */
 };
 
 G_DEFINE_FINAL_TYPE (XgbNode, xgb_node, G_TYPE_OBJECT)
@@ -51,6 +52,7 @@ enum {
   NODE_PROP_KIND,
   NODE_PROP_LOADING,
   NODE_PROP_LOADED,
+  NODE_PROP_LIMITED,
   NODE_N_PROPS
 };
 
@@ -65,6 +67,7 @@ xgb_node_finalize (GObject *object)
   g_free (self->label);
   g_free (self->path);
   g_free (self->title);
+  g_free (self->limited);
   g_clear_object (&self->children);
 
   G_OBJECT_CLASS (xgb_node_parent_class)->finalize (object);
@@ -89,6 +92,9 @@ xgb_node_get_property (GObject    *object,
     case NODE_PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
+    case NODE_PROP_LIMITED:
+      g_value_set_string (value, self->limited);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -111,6 +117,9 @@ xgb_node_class_init (XgbNodeClass *klass)
   node_properties[NODE_PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  node_properties[NODE_PROP_LIMITED] =
+    g_param_spec_string ("limited", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, NODE_N_PROPS, node_properties);
 }
 
@@ -216,6 +225,32 @@ xgb_node_get_loaded (XgbNode *self)
 {
   g_return_val_if_fail (XGB_IS_NODE (self), FALSE);
   return self->loaded;
+}
+
+/**
+ * xgb_node_get_limited:
+ *
+ * Returns: (nullable): why the server refuses this admin's owner
+ *   requests on the node, once a look-up found out; %NULL otherwise
+ */
+const char *
+xgb_node_get_limited (XgbNode *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE (self), NULL);
+  return self->limited;
+}
+
+void
+xgb_node_set_limited (XgbNode    *self,
+                      const char *reason)
+{
+  g_return_if_fail (XGB_IS_NODE (self));
+
+  if (g_strcmp0 (self->limited, reason) == 0)
+    return;
+  g_free (self->limited);
+  self->limited = g_strdup (reason);
+  g_object_notify_by_pspec (G_OBJECT (self), node_properties[NODE_PROP_LIMITED]);
 }
 
 /* Folders and collections first, then by label. */

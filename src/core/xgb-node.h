@@ -31,6 +31,9 @@ XgbNodeKind   xgb_node_get_kind      (XgbNode *self);
 GListModel   *xgb_node_get_children  (XgbNode *self);
 gboolean      xgb_node_get_loading   (XgbNode *self);
 gboolean      xgb_node_get_loaded    (XgbNode *self);
+const char   *xgb_node_get_limited   (XgbNode *self);
+void          xgb_node_set_limited   (XgbNode    *self,
+                                      const char *reason);
 
 #define XGB_TYPE_NODE_TREE (xgb_node_tree_get_type ())
 G_DECLARE_FINAL_TYPE (XgbNodeTree, xgb_node_tree, XGB, NODE_TREE, GObject)

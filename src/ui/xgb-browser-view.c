@@ -36,6 +36,7 @@ struct _XgbBrowserView
   GtkLabel           *parents_label;
   GtkLabel           *children_label;
   GtkLabel           *items_label;
+  GtkLabel           *access_label;
   GtkStack           *node_tabs;
   XgbFormView        *config_view;
   GtkLabel           *config_status;
@@ -61,6 +62,9 @@ G_DEFINE_FINAL_TYPE (XgbBrowserView, xgb_browser_view, GTK_TYPE_WIDGET)
 static const char *
 kind_icon (XgbNode *node)
 {
+  if (xgb_node_get_limited (node) != NULL)
+    return "changes-prevent-symbolic";
+
   switch (xgb_node_get_kind (node))
     {
     case XGB_NODE_KIND_FOLDER:
@@ -129,7 +133,9 @@ update_row (GtkListItem *item,
   gtk_spinner_set_spinning (GTK_SPINNER (spinner), xgb_node_get_loading (node));
   gtk_widget_set_visible (spinner, xgb_node_get_loading (node));
 
-  if (xgb_node_get_kind (node) == XGB_NODE_KIND_FOLDER)
+  if (xgb_node_get_limited (node) != NULL)
+    tooltip = g_strdup_printf (_("%s — limited access: %s"), xgb_node_get_name (node), xgb_node_get_limited (node));
+  else if (xgb_node_get_kind (node) == XGB_NODE_KIND_FOLDER)
     tooltip = g_strdup_printf (_("Folder %s/ (from topic names; not a collection)"), xgb_node_get_path (node));
   else if (title != NULL && g_strcmp0 (title, xgb_node_get_name (node)) != 0)
     tooltip = g_strdup_printf ("%s — %s", xgb_node_get_name (node), title);
@@ -183,6 +189,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   update_row (item, node);
   g_signal_connect_object (node, "notify::loading", G_CALLBACK (node_changed_cb), item, 0);
   g_signal_connect_object (node, "notify::kind", G_CALLBACK (node_changed_cb), item, 0);
+  g_signal_connect_object (node, "notify::limited", G_CALLBACK (node_changed_cb), item, 0);
 }
 
 static void
@@ -374,6 +381,45 @@ config_apply_cb (XgbBrowserView *self)
                                        self->page_cancellable, config_applied_cb, g_object_ref (self));
 }
 
+typedef struct
+{
+  XgbBrowserView *self;
+  XgbNode        *node;
+} Lookup;
+
+static void
+access_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (list != NULL)
+        {
+          xgb_node_set_limited (lookup->node, NULL);
+          gtk_label_set_text (lookup->self->access_label, _("Full: you may administer this node"));
+        }
+      else
+        {
+          /* Forbidden owner requests: mark the node and say why. */
+          xgb_node_set_limited (lookup->node, error->message);
+          {
+            g_autofree char *text = g_strdup_printf (_("Limited: %s"), error->message);
+
+            gtk_label_set_text (lookup->self->access_label, text);
+          }
+        }
+    }
+
+  g_object_unref (lookup->self);
+  g_object_unref (lookup->node);
+  g_free (lookup);
+}
+
 static void
 show_node (XgbBrowserView *self,
            XgbNode        *node)
@@ -422,6 +468,7 @@ show_node (XgbBrowserView *self,
     {
       gtk_label_set_text (self->parents_label, "—");
       gtk_label_set_text (self->items_label, "—");
+      gtk_label_set_text (self->access_label, "—");
     }
   else
     {
@@ -433,6 +480,17 @@ show_node (XgbBrowserView *self,
         }
       else
         gtk_label_set_text (self->parents_label, _("None (the service does not nest nodes)"));
+
+      /* Access is looked up for opened nodes only (style.md). */
+      {
+        Lookup *lookup = g_new0 (Lookup, 1);
+
+        lookup->self = g_object_ref (self);
+        lookup->node = g_object_ref (node);
+        gtk_label_set_text (self->access_label, _("Looking up…"));
+        xgb_pubsub_service_get_affiliations_async (service, xgb_node_get_name (node), self->page_cancellable,
+                                                   access_cb, lookup);
+      }
 
       if (xgb_node_get_kind (node) == XGB_NODE_KIND_TOPIC)
         {
@@ -499,6 +557,24 @@ update_status (XgbBrowserView *self)
     text = g_strdup_printf (_("%u of %u topics match"), shown, total);
 
   gtk_label_set_text (self->status_label, text);
+
+  /* The Controller overview's count */
+  {
+    g_autofree char *summary = NULL;
+
+    if (loading)
+      summary = g_strdup_printf (_("Listing… %u so far"), total);
+    else if (xgb_node_tree_get_nests (self->tree))
+      summary = g_strdup_printf (_("%u at the top level; the service nests nodes in collections"),
+                                 g_list_model_get_n_items (xgb_node_tree_get_root (self->tree)));
+    else
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u topic; the service does not nest nodes, so folders come from the names",
+                                              "%u topics; the service does not nest nodes, so folders come from the names",
+                                              total),
+                                 total);
+    xgb_session_view_set_nodes (self->session_view, summary);
+  }
 }
 
 static gboolean
@@ -591,6 +667,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, children_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, items_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, access_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);

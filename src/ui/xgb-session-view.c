@@ -20,6 +20,8 @@ struct _XgbSessionView
   GtkLabel      *account_label;
   GtkLabel      *broker_label;
   GtkLabel      *identity_label;
+  GtkLabel      *nodes_label;
+  GtkLabel      *pending_label;
   GtkLabel      *features_heading;
   GtkListView   *features_view;
   GtkStringList *features;
@@ -86,6 +88,8 @@ xgb_session_view_class_init (XgbSessionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, account_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, broker_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, nodes_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, pending_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features_heading);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features_view);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, features);
@@ -160,4 +164,20 @@ xgb_session_view_get_broker (XgbSessionView *self)
   g_return_val_if_fail (XGB_IS_SESSION_VIEW (self), NULL);
 
   return gtk_label_get_text (self->broker_label);
+}
+
+void
+xgb_session_view_set_nodes (XgbSessionView *self,
+                            const char     *text)
+{
+  g_return_if_fail (XGB_IS_SESSION_VIEW (self));
+  gtk_label_set_text (self->nodes_label, text ? text : "");
+}
+
+void
+xgb_session_view_set_pending (XgbSessionView *self,
+                              const char     *text)
+{
+  g_return_if_fail (XGB_IS_SESSION_VIEW (self));
+  gtk_label_set_text (self->pending_label, text ? text : "");
 }

@@ -19,5 +19,9 @@ void         xgb_session_view_set_broker   (XgbSessionView     *self,
                                             const XgbDiscoInfo *broker);
 GListModel  *xgb_session_view_get_features (XgbSessionView     *self);
 const char  *xgb_session_view_get_broker   (XgbSessionView     *self);
+void         xgb_session_view_set_nodes    (XgbSessionView     *self,
+                                            const char         *text);
+void         xgb_session_view_set_pending  (XgbSessionView     *self,
+                                            const char         *text);
 
 G_END_DECLS

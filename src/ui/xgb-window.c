@@ -138,6 +138,45 @@ connection_state_cb (XgbWindow  *self,
 static void nesting_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
+pending_nodes_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) nodes = xgb_pubsub_service_get_pending_nodes_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  XgbSessionView *view = xgb_browser_view_get_session_view (self->browser_view);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service != XGB_PUBSUB_SERVICE (object))
+    return;
+  if (nodes == NULL)
+    text = g_strdup_printf (_("Cannot be listed: %s"), error->message);
+  else if (nodes[0] == NULL)
+    text = g_strdup (_("None"));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Requests waiting on %u topic (xgb-cli pending)",
+                                         "Requests waiting on %u topics (xgb-cli pending)", g_strv_length (nodes)),
+                            g_strv_length (nodes));
+  xgb_session_view_set_pending (view, text);
+}
+
+static void
+show_pending (XgbWindow *self)
+{
+  XgbSessionView *view = xgb_browser_view_get_session_view (self->browser_view);
+
+  if (!xgb_pubsub_service_has (self->service, XGB_PUBSUB_CAP_GET_PENDING))
+    {
+      xgb_session_view_set_pending (view, _("Not supported by this Broker (no get-pending)"));
+      return;
+    }
+  xgb_session_view_set_pending (view, _("Looking…"));
+  xgb_pubsub_service_get_pending_nodes_async (self->service, self->cancellable, pending_nodes_cb,
+                                              g_object_ref (self));
+}
+
+static void
 broker_found_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -190,6 +229,7 @@ nesting_cb (GObject      *object,
     g_debug ("nesting detection failed: %s", error->message);
 
   g_clear_object (&self->login_cancellable);
+  show_pending (self);
   tree = xgb_node_tree_new (self->service, nests, XGB_NODE_TREE_SEPARATOR);
   xgb_browser_view_set_tree (self->browser_view, tree);
   xgb_node_tree_load (tree);

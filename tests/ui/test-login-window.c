@@ -119,13 +119,36 @@ config_refused (gpointer browser)
 }
 
 /* Alice is no owner of the admin's topics: the tab says why. */
-static void
-check_limited_access (XgbBrowserView *browser)
+static gboolean
+node_limited (gpointer node)
 {
+  return xgb_node_get_limited (node) != NULL;
+}
+
+static void
+check_limited_access (XgbBrowserView *browser,
+                      XgbNode        *node)
+{
+  GtkLabel *access = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW,
+                                                               "access_label"));
+
+  /* Marked, and the overview says why. */
+  xgb_ui_wait (node_limited, node, 30);
+  g_assert_nonnull (strstr (xgb_node_get_limited (node), "forbidden"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (access), "Limited: "));
+
   xgb_browser_view_show_configuration (browser);
   xgb_ui_wait (config_refused, browser, 30);
   g_assert_false (config_ready (browser));
   xgb_browser_view_show_overview (browser);
+}
+
+static gboolean
+pending_known (gpointer overview)
+{
+  GtkLabel *pending = GTK_LABEL (gtk_widget_get_template_child (overview, XGB_TYPE_SESSION_VIEW, "pending_label"));
+
+  return *gtk_label_get_text (pending) != '\0' && !g_str_equal (gtk_label_get_text (pending), "Looking…");
 }
 
 /* The seeded topics show as folders; the filter finds one; its page. */
@@ -142,6 +165,15 @@ check_browser (XgbBrowserView *browser)
   GtkLabel *kind;
 
   xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (pending_known, xgb_browser_view_get_session_view (browser), 30);
+  {
+    XgbSessionView *overview = xgb_browser_view_get_session_view (browser);
+    GtkLabel *nodes = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (overview), XGB_TYPE_SESSION_VIEW, "nodes_label"));
+    GtkLabel *pending = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (overview), XGB_TYPE_SESSION_VIEW, "pending_label"));
+
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (nodes), "3 topics; the service does not nest nodes"));
+    g_assert_cmpstr (gtk_label_get_text (pending), ==, "None");
+  }
   hierarchy = xgb_browser_view_get_hierarchy (browser);
   g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 2);
   first = g_list_model_get_item (hierarchy, 0);
@@ -168,7 +200,7 @@ check_browser (XgbBrowserView *browser)
   kind = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "kind_label"));
   g_assert_cmpstr (gtk_label_get_text (kind), ==, "Topic");
 
-  check_limited_access (browser);
+  check_limited_access (browser, found);
 
   xgb_browser_view_set_filter (browser, "no-such-topic");
   g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 0);
