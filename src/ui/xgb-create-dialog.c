@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "xgb-create-dialog.h"
+#include "xgb-form-view.h"
+#include "xgb-xml.h"
 #include "xgb-jid.h"
 
 static const char * const access_models[] = { "whitelist", "authorize", "open", NULL };
@@ -31,7 +33,16 @@ struct _XgbCreateDialog
   GtkEntry       *publishers_entry;
   GtkEntry       *consumers_entry;
   GtkLabel       *jids_error;
+  GtkWidget      *parents_box;
+  GtkEntry       *parents_entry;
+  GtkExpander    *advanced_expander;
+  XgbFormView    *advanced_view;
+  GtkLabel       *advanced_status;
+  GtkWidget      *simple_config;
 
+  XgbPubsubService *service;
+  GCancellable   *cancellable;
+  gboolean        advanced_loaded;
   GTask          *task;
 };
 
@@ -47,6 +58,8 @@ xgb_create_request_free (XgbCreateRequest *request)
   g_free (request->title);
   g_strfreev (request->publishers);
   g_strfreev (request->consumers);
+  g_strfreev (request->parents);
+  g_free (request->config);
   g_free (request);
 }
 
@@ -138,6 +151,29 @@ validate (XgbCreateDialog *self)
   show_error (self->jids_error, GTK_WIDGET (self->publishers_entry), NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->consumers_entry), "error");
 
+  {
+    g_auto(GStrv) parts = g_regex_split_simple ("[\\s,;]+", gtk_editable_get_text (GTK_EDITABLE (self->parents_entry)), 0, 0);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      if (*parts[i] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    request->parents = g_strv_builder_end (builder);
+  }
+
+  if (self->advanced_loaded)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The whole form, checked field by field */
+      request->config = xgb_form_view_build_submit (self->advanced_view, &error);
+      if (request->config == NULL)
+        {
+          gtk_label_set_text (self->advanced_status, error->message);
+          return NULL;
+        }
+    }
+
   request->name = g_strdup (name);
   request->collection = gtk_check_button_get_active (self->collection_check);
   request->access_model = g_strdup (access_models[MIN (gtk_drop_down_get_selected (self->access_drop_down), 2)]);
@@ -181,6 +217,20 @@ create_clicked_cb (XgbCreateDialog *self)
   xgb_create_dialog_submit (self);
 }
 
+/* A problem disappears as soon as its field is edited. */
+static void
+jids_changed_cb (XgbCreateDialog *self)
+{
+  show_error (self->jids_error, GTK_WIDGET (self->publishers_entry), NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->consumers_entry), "error");
+}
+
+static void
+name_changed_cb (XgbCreateDialog *self)
+{
+  show_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
+}
+
 static void
 cancel_clicked_cb (XgbCreateDialog *self)
 {
@@ -205,9 +255,82 @@ xgb_create_dialog_dispose (GObject *object)
 
   if (self->task != NULL)
     g_task_return_pointer (g_steal_pointer (&self->task), NULL, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->service);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_CREATE_DIALOG);
 
   G_OBJECT_CLASS (xgb_create_dialog_parent_class)->dispose (object);
+}
+
+static void
+default_config_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(XgbCreateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) doc = xgb_pubsub_service_form_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  g_autoptr(XgbForm) form = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (doc != NULL)
+    form = xgb_form_parse (xmlDocGetRootElement (doc), &error);
+  if (form == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The server’s default configuration cannot be read: %s"), error->message);
+
+      gtk_label_set_text (self->advanced_status, msg);
+      return;
+    }
+
+  /* The draft's default: whitelist, never open unless chosen. */
+  if (g_strcmp0 (xgb_form_get_value (form, "pubsub#access_model"), "open") == 0)
+    xgb_form_set_value (form, "pubsub#access_model", "whitelist", NULL);
+  xgb_form_view_set_form (self->advanced_view, form);
+  gtk_label_set_text (self->advanced_status,
+                      _("The server’s default configuration; it replaces the access model and title above."));
+  gtk_widget_set_sensitive (self->simple_config, FALSE);
+  self->advanced_loaded = TRUE;
+}
+
+static void
+advanced_expanded_cb (XgbCreateDialog *self)
+{
+  /* Read when first opened */
+  if (!gtk_expander_get_expanded (self->advanced_expander) || self->service == NULL ||
+      self->advanced_loaded || self->cancellable != NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  gtk_label_set_text (self->advanced_status, _("Reading the server’s default configuration…"));
+  xgb_pubsub_service_get_default_config_async (self->service, self->cancellable, default_config_cb,
+                                               g_object_ref (self));
+}
+
+/**
+ * xgb_create_dialog_set_service:
+ * @nests: whether parent collections can be chosen
+ */
+void
+xgb_create_dialog_set_service (XgbCreateDialog  *self,
+                               XgbPubsubService *service,
+                               gboolean          nests)
+{
+  g_return_if_fail (XGB_IS_CREATE_DIALOG (self));
+
+  g_set_object (&self->service, service);
+  gtk_widget_set_visible (self->parents_box, nests);
+  gtk_widget_set_visible (GTK_WIDGET (self->advanced_expander),
+                          service != NULL && xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_RETRIEVE_DEFAULT));
+}
+
+void
+xgb_create_dialog_show_advanced (XgbCreateDialog *self)
+{
+  g_return_if_fail (XGB_IS_CREATE_DIALOG (self));
+  gtk_expander_set_expanded (self->advanced_expander, TRUE);
 }
 
 static void
@@ -218,6 +341,7 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = xgb_create_dialog_dispose;
+  g_type_ensure (XGB_TYPE_FORM_VIEW);
   window_class->close_request = xgb_create_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-create-dialog.ui");
@@ -229,6 +353,15 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, jids_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, advanced_expander);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, advanced_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, advanced_status);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, simple_config);
+  gtk_widget_class_bind_template_callback (widget_class, advanced_expanded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, jids_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
 

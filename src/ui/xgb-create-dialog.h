@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "xgb-pubsub.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -16,6 +18,8 @@ typedef struct
   char     *title;          /* nullable */
   GStrv     publishers;     /* bare JIDs */
   GStrv     consumers;      /* bare JIDs, subscribed at once */
+  GStrv     parents;        /* collections to put it in (nesting services) */
+  char     *config;         /* nullable: the advanced form, submitted */
 } XgbCreateRequest;
 
 void xgb_create_request_free (XgbCreateRequest *request);
@@ -35,5 +39,9 @@ XgbCreateRequest *xgb_create_dialog_run_finish (XgbCreateDialog *self,
                                                 GAsyncResult    *result,
                                                 GError         **error);
 gboolean          xgb_create_dialog_submit     (XgbCreateDialog *self);
+void              xgb_create_dialog_set_service (XgbCreateDialog *self,
+                                                 XgbPubsubService *service,
+                                                 gboolean         nests);
+void              xgb_create_dialog_show_advanced (XgbCreateDialog *self);
 
 G_END_DECLS

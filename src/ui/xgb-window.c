@@ -476,6 +476,10 @@ create_dialog_cb (GObject      *object,
       return;
     }
 
+  if (request->config != NULL)
+    config = g_string_new (request->config);
+  else
+    {
   config = g_string_new ("<x xmlns='jabber:x:data' type='submit'>"
                          "<field var='FORM_TYPE' type='hidden'><value>"
                          "http://jabber.org/protocol/pubsub#node_config</value></field>");
@@ -494,7 +498,19 @@ create_dialog_cb (GObject      *object,
     }
   if (request->collection)
     g_string_append (config, "<field var='pubsub#node_type'><value>collection</value></field>");
+  if (request->parents != NULL && request->parents[0] != NULL)
+    {
+      g_string_append (config, "<field var='pubsub#collection'>");
+      for (guint i = 0; request->parents[i] != NULL; i++)
+        {
+          g_autofree char *value = g_markup_printf_escaped ("<value>%s</value>", request->parents[i]);
+
+          g_string_append (config, value);
+        }
+      g_string_append (config, "</field>");
+    }
   g_string_append (config, "</x>");
+    }
 
   op = g_new0 (CreateOp, 1);
   op->self = g_object_ref (self);
@@ -522,6 +538,11 @@ new_node_action (GtkWidget  *widget,
     prefix = g_strconcat (xgb_node_get_path (current), XGB_NODE_TREE_SEPARATOR, NULL);
 
   dialog = xgb_create_dialog_new (GTK_WINDOW (self), prefix);
+  {
+    XgbNodeTree *tree = xgb_browser_view_get_tree (self->browser_view);
+
+    xgb_create_dialog_set_service (dialog, self->service, tree != NULL && xgb_node_tree_get_nests (tree));
+  }
   xgb_create_dialog_run_async (dialog, self->cancellable, create_dialog_cb, g_object_ref (self));
 }
 

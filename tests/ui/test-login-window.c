@@ -54,6 +54,13 @@ node_page_filled (gpointer browser)
 }
 
 static gboolean
+advanced_loaded (gpointer dialog)
+{
+  return !gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (dialog, XGB_TYPE_CREATE_DIALOG,
+                                                                                "simple_config")));
+}
+
+static gboolean
 config_ready (gpointer browser)
 {
   return gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (browser, XGB_TYPE_BROWSER_VIEW, "config_apply")));
@@ -298,6 +305,19 @@ check_create_delete (XgbWindow *window)
 
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_entry")),
                          xgb_test_env ("XGB_TEST_BOB_JID"));
+  g_assert_false (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "jids_error")));
+
+  /* The server's default configuration, with whitelist preset */
+  xgb_create_dialog_show_advanced (create);
+  xgb_ui_wait (advanced_loaded, create, 30);
+  {
+    XgbFormView *advanced = XGB_FORM_VIEW (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "advanced_view"));
+    GtkWidget *max_items = xgb_form_view_get_input (advanced, "pubsub#max_items");
+
+    g_assert_true (GTK_IS_ENTRY (max_items));
+    gtk_editable_set_text (GTK_EDITABLE (max_items), "77");
+  }
+  xgb_ui_save_screenshot (GTK_WIDGET (create), "create-advanced.png");
   g_assert_true (xgb_create_dialog_submit (create));
   wait_banner (window, "Created");
   g_assert_nonnull (xgb_node_tree_lookup (xgb_browser_view_get_tree (browser), node));
@@ -312,6 +332,23 @@ check_create_delete (XgbWindow *window)
         publisher = TRUE;
     }
   g_assert_true (publisher);
+
+  /* The advanced configuration was used at creation. */
+  {
+    XgbTestResult r = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(XgbForm) form = NULL;
+    XgbPubsubService *service = xgb_node_tree_get_service (xgb_browser_view_get_tree (browser));
+
+    xgb_pubsub_service_get_config_async (service, node, NULL, xgb_test_result_cb, &r);
+    doc = xgb_pubsub_service_form_finish (service, xgb_test_result_wait (&r), &error);
+    xgb_test_result_clear (&r);
+    g_assert_no_error (error);
+    form = xgb_form_parse (xmlDocGetRootElement (doc), &error);
+    g_assert_cmpstr (xgb_form_get_value (form, "pubsub#max_items"), ==, "77");
+    g_assert_cmpstr (xgb_form_get_value (form, "pubsub#access_model"), ==, "whitelist");
+  }
 
   /* Alice owns this one: its configuration can be changed. */
   check_configuration (browser, xgb_browser_view_get_current (browser));
