@@ -481,6 +481,20 @@ domain_items_cb (GObject      *object,
   find_broker_next (task);
 }
 
+/* A JID the admin typed may name a service that lists pubsub features
+ * without any identity (XEP-0248's own example does).  An entity with
+ * another identity - a server with PEP features - is no Broker. */
+static gboolean
+has_pubsub_feature (const XgbDiscoInfo *info)
+{
+  if (info->identities->len > 0)
+    return FALSE;
+  for (guint i = 0; i < info->features->len; i++)
+    if (g_str_has_prefix (info->features->pdata[i], "http://jabber.org/protocol/pubsub"))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 typed_broker_cb (GObject      *object,
                  GAsyncResult *result,
@@ -495,10 +509,10 @@ typed_broker_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (!xgb_disco_info_has_identity (info, "pubsub", "service"))
+  if (!xgb_disco_info_has_identity (info, "pubsub", "service") && !has_pubsub_feature (info))
     {
       g_task_return_new_error (task, XGB_ERROR, XGB_ERROR_FAILED,
-                               _("%s is not a publish-subscribe service (it has no pubsub/service identity)."),
+                               _("%s is not a publish-subscribe service (it has no pubsub/service identity and no pubsub feature)."),
                                info->jid);
       return;
     }

@@ -37,6 +37,13 @@ struct _XgbBrowserView
   GtkLabel           *children_label;
   GtkLabel           *items_label;
   GtkLabel           *access_label;
+  GtkWidget          *membership_heading;
+  GtkWidget          *membership_box;
+  GtkWidget          *add_child_box;
+  GtkEntry           *child_entry;
+  GtkButton          *remove_parent_button;
+  GtkLabel           *membership_status;
+  char               *first_parent;
   GtkStack           *node_tabs;
   XgbFormView        *config_view;
   GtkLabel           *config_status;
@@ -241,9 +248,114 @@ parents_cb (GObject      *object,
   else
     {
       g_autofree char *joined = g_strjoinv (", ", parents);
+      g_autofree char *label = g_strdup_printf (_("Take Out of “%s”"), parents[0]);
 
       gtk_label_set_text (self->parents_label, joined);
+      g_free (self->first_parent);
+      self->first_parent = g_strdup (parents[0]);
+      gtk_button_set_label (self->remove_parent_button, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->remove_parent_button), TRUE);
     }
+}
+
+static void
+show_children_count (XgbBrowserView *self,
+                     XgbNode        *node)
+{
+  GListModel *children = xgb_node_get_children (node);
+  g_autofree char *text = NULL;
+
+  if (children == NULL)
+    {
+      gtk_label_set_text (self->children_label, "—");
+      return;
+    }
+  text = g_strdup_printf ("%u", g_list_model_get_n_items (children));
+  gtk_label_set_text (self->children_label, xgb_node_get_loaded (node) ? text : _("Open the row to load them"));
+}
+
+/* --- collection membership (XEP-0248) ------------------------------- */
+
+typedef struct
+{
+  XgbBrowserView *self;
+  char           *collection;
+  char           *node;
+  gboolean        associate;
+} Membership;
+
+static void
+membership_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Membership *m = user_data;
+  XgbBrowserView *self = m->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      if (m->associate && self->tree != NULL)
+        xgb_node_tree_add (self->tree, m->node, m->collection);
+      if (self->current != NULL && g_strcmp0 (xgb_node_get_name (self->current), m->collection) == 0)
+        show_children_count (self, self->current);
+      text = m->associate ? g_strdup_printf (_("Put “%s” into “%s”."), m->node, m->collection)
+                          : g_strdup_printf (_("Took “%s” out of “%s”; reload (F5) to see the hierarchy anew."),
+                                             m->node, m->collection);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    text = g_strdup_printf (m->associate ? _("Could not put “%s” into “%s”: %s")
+                                         : _("Could not take “%s” out of “%s”: %s"),
+                            m->node, m->collection, error->message);
+  if (text != NULL)
+    gtk_label_set_text (self->membership_status, text);
+
+  g_object_unref (m->self);
+  g_free (m->collection);
+  g_free (m->node);
+  g_free (m);
+}
+
+static void
+change_membership (XgbBrowserView *self,
+                   const char     *collection,
+                   const char     *node,
+                   gboolean        associate)
+{
+  Membership *m = g_new0 (Membership, 1);
+
+  m->self = g_object_ref (self);
+  m->collection = g_strdup (collection);
+  m->node = g_strdup (node);
+  m->associate = associate;
+  gtk_label_set_text (self->membership_status, associate ? _("Adding…") : _("Taking out…"));
+  xgb_pubsub_service_associate_async (xgb_node_tree_get_service (self->tree), collection, node, associate,
+                                      self->page_cancellable, membership_done_cb, m);
+}
+
+static void
+add_child_cb (XgbBrowserView *self)
+{
+  g_autofree char *child = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->child_entry))));
+
+  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
+    return;
+  if (*child == '\0')
+    {
+      gtk_label_set_text (self->membership_status, _("Enter the name of the node to put into this collection."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->child_entry));
+      return;
+    }
+  change_membership (self, xgb_node_get_name (self->current), child, TRUE);
+}
+
+static void
+remove_parent_cb (XgbBrowserView *self)
+{
+  if (self->current == NULL || self->first_parent == NULL || self->tree == NULL)
+    return;
+  change_membership (self, self->first_parent, xgb_node_get_name (self->current), FALSE);
 }
 
 static void
@@ -425,7 +537,6 @@ show_node (XgbBrowserView *self,
            XgbNode        *node)
 {
   XgbPubsubService *service = xgb_node_tree_get_service (self->tree);
-  GListModel *children = xgb_node_get_children (node);
   const char *kind = NULL;
 
   g_cancellable_cancel (self->page_cancellable);
@@ -454,15 +565,7 @@ show_node (XgbBrowserView *self,
                                                                  : xgb_node_get_path (node));
   gtk_label_set_text (self->title_label, xgb_node_get_title (node) ? xgb_node_get_title (node) : "—");
 
-  if (children != NULL)
-    {
-      g_autofree char *text = g_strdup_printf ("%u", g_list_model_get_n_items (children));
-
-      gtk_label_set_text (self->children_label,
-                          xgb_node_get_loaded (node) ? text : _("Open the row to load them"));
-    }
-  else
-    gtk_label_set_text (self->children_label, "—");
+  show_children_count (self, node);
 
   if (xgb_node_get_name (node) == NULL)
     {
@@ -501,6 +604,19 @@ show_node (XgbBrowserView *self,
       else
         gtk_label_set_text (self->items_label, "—");
     }
+
+  {
+    /* Membership only where the service really nests nodes */
+    gboolean nests = xgb_node_tree_get_nests (self->tree) && xgb_node_get_name (node) != NULL;
+
+    gtk_widget_set_visible (self->membership_heading, nests);
+    gtk_widget_set_visible (self->membership_box, nests);
+    gtk_widget_set_visible (self->add_child_box, nests && xgb_node_get_kind (node) == XGB_NODE_KIND_COLLECTION);
+    gtk_widget_set_visible (GTK_WIDGET (self->remove_parent_button), FALSE);
+    gtk_label_set_text (self->membership_status, "");
+    gtk_editable_set_text (GTK_EDITABLE (self->child_entry), "");
+    g_clear_pointer (&self->first_parent, g_free);
+  }
 
   gtk_stack_set_visible_child_name (self->page_stack, "node");
   g_clear_pointer (&self->config_node, g_free);
@@ -545,6 +661,12 @@ update_status (XgbBrowserView *self)
 
   if (xgb_node_tree_get_error (self->tree) != NULL)
     text = g_strdup_printf (_("Listing the nodes failed: %s"), xgb_node_tree_get_error (self->tree)->message);
+  else if (xgb_node_tree_get_nests (self->tree) && (self->filter_text == NULL || *self->filter_text == '\0'))
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u node listed; open a collection to list its children",
+                                         "%u nodes listed; open a collection to list its children",
+                                         xgb_node_tree_get_n_loaded (self->tree)),
+                            xgb_node_tree_get_n_loaded (self->tree));
   else if (self->filter_text == NULL || *self->filter_text == '\0')
     text = loading ? g_strdup_printf (_("Loading… %u topics so far"), total)
                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u topic", "%u topics", total), total);
@@ -636,6 +758,7 @@ xgb_browser_view_finalize (GObject *object)
 
   g_free (self->filter_text);
   g_free (self->config_node);
+  g_free (self->first_parent);
 
   G_OBJECT_CLASS (xgb_browser_view_parent_class)->finalize (object);
 }
@@ -668,6 +791,14 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, children_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, items_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, access_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_heading);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, add_child_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, child_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, remove_parent_button);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_status);
+  gtk_widget_class_bind_template_callback (widget_class, add_child_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_parent_cb);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);

@@ -1,0 +1,156 @@
+/* test-collections-window.c - the window on a service that nests nodes
+ * (XEP-0248), the scripted server answering with the XEP's own
+ * examples (run under with-fake.sh and xvfb)
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "xgb-test-util.h"
+#include "xgb-ui-test.h"
+
+static char *tmpdir;
+
+static GtkWidget *
+browser_child (XgbBrowserView *browser,
+               const char     *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, name));
+}
+
+static gboolean
+tree_loaded (gpointer browser)
+{
+  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
+
+  return tree != NULL && !xgb_node_tree_get_loading (tree);
+}
+
+static gboolean
+on_session_page (gpointer window)
+{
+  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
+}
+
+static gboolean
+membership_says (gpointer browser)
+{
+  GtkLabel *status = GTK_LABEL (browser_child (browser, "membership_status"));
+  const char *expected = g_object_get_data (G_OBJECT (browser), "expected");
+
+  return strstr (gtk_label_get_text (status), expected) != NULL;
+}
+
+static void
+wait_membership (XgbBrowserView *browser,
+                 const char     *expected)
+{
+  g_object_set_data_full (G_OBJECT (browser), "expected", g_strdup (expected), g_free);
+  xgb_ui_wait (membership_says, browser, 30);
+}
+
+static gboolean
+node_loaded (gpointer node)
+{
+  return xgb_node_get_loaded (node);
+}
+
+static gboolean
+remove_button_shown (gpointer browser)
+{
+  return gtk_widget_get_visible (browser_child (browser, "remove_parent_button"));
+}
+
+static void
+check_collections (XgbWindow *window,
+                   gpointer   data)
+{
+  XgbBrowserView *browser;
+  XgbNodeTree *tree;
+  GListModel *hierarchy;
+  g_autoptr(GtkTreeListRow) blogs_row = NULL;
+  XgbNode *blogs, *child;
+
+  xgb_ui_wait (on_session_page, window, 60);
+  browser = xgb_window_get_browser_view (window);
+  xgb_ui_wait (tree_loaded, browser, 30);
+  tree = xgb_browser_view_get_tree (browser);
+  g_assert_true (xgb_node_tree_get_nests (tree));
+
+  /* XEP-0248 examples 4 and 6: two collections, then blogs' children */
+  hierarchy = xgb_browser_view_get_hierarchy (browser);
+  g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 2);
+  blogs_row = g_list_model_get_item (hierarchy, 0);
+  blogs = xgb_node_tree_lookup (tree, "blogs");
+  g_assert_nonnull (blogs);
+  g_assert_false (xgb_node_get_loaded (blogs));
+  gtk_tree_list_row_set_expanded (blogs_row, TRUE);
+  xgb_ui_wait (node_loaded, blogs, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 6);
+
+  /* Put a node into the collection (example 38); a cycle is refused
+   * (example 41) with the server's reason. */
+  xgb_browser_view_select_node (browser, blogs);
+  g_assert_true (gtk_widget_get_visible (browser_child (browser, "membership_box")));
+  g_assert_true (gtk_widget_get_visible (browser_child (browser, "add_child_box")));
+  gtk_editable_set_text (GTK_EDITABLE (browser_child (browser, "child_entry")), "new-child-node");
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (browser_child (browser, "child_entry"))),
+                         "activate");
+  wait_membership (browser, "Put “new-child-node” into “blogs”.");
+  g_assert_nonnull (xgb_node_tree_lookup (tree, "new-child-node"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (browser_child (browser, "children_label"))), ==, "5");
+
+  gtk_editable_set_text (GTK_EDITABLE (browser_child (browser, "child_entry")), "blogs");
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (browser_child (browser, "child_entry"))),
+                         "activate");
+  wait_membership (browser, "not allowed");
+  xgb_ui_save_screenshot (GTK_WIDGET (window), "collections.png");
+
+  /* A child: its parent, and taking it out (example 44: not associated) */
+  child = xgb_node_tree_lookup (tree, "princely_musings");
+  g_assert_nonnull (child);
+  /* Opened, it turns out to have no children: a leaf takes none. */
+  xgb_node_tree_expand (tree, child);
+  xgb_ui_wait (node_loaded, child, 30);
+  g_assert_cmpint (xgb_node_get_kind (child), ==, XGB_NODE_KIND_TOPIC);
+  xgb_browser_view_select_node (browser, child);
+  xgb_ui_wait (remove_button_shown, browser, 30);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (browser_child (browser, "parents_label"))), ==, "blogs");
+  g_assert_false (gtk_widget_get_visible (browser_child (browser, "add_child_box")));
+  g_signal_emit_by_name (browser_child (browser, "remove_parent_button"), "clicked");
+  wait_membership (browser, "bad request");
+}
+
+static void
+test_collections_window (void)
+{
+  g_autofree char *pw = g_build_filename (tmpdir, "password", NULL);
+  g_autofree char *jid = g_strdup_printf ("alice@%s", xgb_test_env ("XGB_FAKE_DOMAIN"));
+  g_autofree char *broker = g_strdup_printf ("collections.%s", xgb_test_env ("XGB_FAKE_DOMAIN"));
+  const char *args[] = {
+    "--jid", jid, "--password-file", pw, "--host", "127.0.0.1",
+    "--port", xgb_test_env ("XGB_FAKE_TLS_PORT"), "--ca-file", xgb_test_env ("XGB_FAKE_CA_FILE"),
+    "--broker", broker, "--connect", NULL
+  };
+  XgbUiRun run;
+
+  g_assert_true (g_file_set_contents (pw, "secret\n", -1, NULL));
+  g_assert_cmpint (xgb_ui_run_app (args, check_collections, NULL, &run), ==, 0);
+  g_assert_true (run.checked);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  tmpdir = xgb_test_make_tmpdir ("xgb-ui-coll-XXXXXX");
+  g_test_add_func ("/ui/collections/xep-0248", test_collections_window);
+  ret = g_test_run ();
+  xgb_test_remove_tmpdir (tmpdir);
+  return ret;
+}
