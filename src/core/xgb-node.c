@@ -421,6 +421,14 @@ xgb_node_tree_get_nests (XgbNodeTree *self)
   return self->nests;
 }
 
+/* NULL when names are not cut into virtual folders */
+const char *
+xgb_node_tree_get_separator (XgbNodeTree *self)
+{
+  g_return_val_if_fail (XGB_IS_NODE_TREE (self), NULL);
+  return self->nests ? NULL : self->separator;
+}
+
 /* Every topic, sorted by name: the "All topics" list. */
 GListModel *
 xgb_node_tree_get_topics (XgbNodeTree *self)

@@ -46,6 +46,7 @@ XgbNodeTree  *xgb_node_tree_new           (XgbPubsubService *service,
 GListModel   *xgb_node_tree_get_root      (XgbNodeTree      *self);
 XgbPubsubService *xgb_node_tree_get_service (XgbNodeTree    *self);
 gboolean      xgb_node_tree_get_nests     (XgbNodeTree      *self);
+const char   *xgb_node_tree_get_separator (XgbNodeTree      *self);
 GListModel   *xgb_node_tree_get_topics    (XgbNodeTree      *self);
 void          xgb_node_tree_load          (XgbNodeTree      *self);
 void          xgb_node_tree_expand        (XgbNodeTree      *self,

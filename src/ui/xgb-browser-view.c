@@ -29,6 +29,8 @@ struct _XgbBrowserView
   GtkLabel           *status_label;
   GtkStack           *page_stack;
   XgbSessionView     *session_view;
+  GtkLabel           *breadcrumb_label;
+  gboolean            trail_from_parents;
   GtkLabel           *node_heading;
   GtkLabel           *kind_label;
   GtkLabel           *name_label;
@@ -39,11 +41,13 @@ struct _XgbBrowserView
   GtkLabel           *access_label;
   GtkWidget          *membership_heading;
   GtkWidget          *membership_box;
-  GtkWidget          *add_child_box;
   GtkEntry           *child_entry;
-  GtkButton          *remove_parent_button;
   GtkLabel           *membership_status;
-  char               *first_parent;
+  GtkLabel           *parents_intro;
+  GtkListBox         *parents_list;
+  GtkWidget          *add_parent_box;
+  GtkEntry           *parent_entry;
+  GtkLabel           *parents_status;
   GtkStack           *node_tabs;
   XgbFormView        *config_view;
   GtkLabel           *config_status;
@@ -230,6 +234,18 @@ create_children_cb (gpointer item,
 
 /* --- the node page -------------------------------------------------- */
 
+static void take_out_cb (GtkButton      *button,
+                         XgbBrowserView *self);
+
+static void
+clear_parents_list (XgbBrowserView *self)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->parents_list))) != NULL)
+    gtk_list_box_remove (self->parents_list, row);
+}
+
 static void
 parents_cb (GObject      *object,
             GAsyncResult *result,
@@ -241,21 +257,72 @@ parents_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  clear_parents_list (self);
   if (parents == NULL)
-    gtk_label_set_text (self->parents_label, error->message);
-  else if (parents[0] == NULL)
-    gtk_label_set_text (self->parents_label, _("None (top level)"));
-  else
     {
-      g_autofree char *joined = g_strjoinv (", ", parents);
-      g_autofree char *label = g_strdup_printf (_("Take Out of “%s”"), parents[0]);
-
-      gtk_label_set_text (self->parents_label, joined);
-      g_free (self->first_parent);
-      self->first_parent = g_strdup (parents[0]);
-      gtk_button_set_label (self->remove_parent_button, label);
-      gtk_widget_set_visible (GTK_WIDGET (self->remove_parent_button), TRUE);
+      gtk_label_set_text (self->parents_label, error->message);
+      gtk_label_set_text (self->parents_intro, error->message);
+      return;
     }
+  if (parents[0] == NULL)
+    {
+      gtk_label_set_text (self->parents_label, _("None (top level)"));
+      if (self->trail_from_parents)
+        gtk_label_set_text (self->breadcrumb_label, _("Top level"));
+      gtk_label_set_text (self->parents_intro, _("This node is at the top level: it is in no collection."));
+      gtk_widget_set_visible (GTK_WIDGET (self->parents_list), FALSE);
+      return;
+    }
+
+  {
+    g_autofree char *joined = g_strjoinv (", ", parents);
+
+    gtk_label_set_text (self->parents_label, joined);
+    if (self->trail_from_parents)
+      {
+        g_autofree char *trail = g_strdup_printf (_("In %s"), joined);
+
+        gtk_label_set_text (self->breadcrumb_label, trail);
+      }
+  }
+  gtk_label_set_text (self->parents_intro,
+                      g_dngettext (GETTEXT_PACKAGE, "This node is in one collection; a node is delivered to the "
+                                   "subscribers of its collections too.",
+                                   "This node is in these collections, directly or through others; a node is "
+                                   "delivered to the subscribers of its collections too.",
+                                   g_strv_length (parents)));
+  for (guint i = 0; parents[i] != NULL; i++)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (parents[i]);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Take _Out"));
+      g_autofree char *tip = g_strdup_printf (_("Take this node out of “%s”"), parents[i]);
+
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 6);
+      gtk_widget_set_margin_top (box, 6);
+      gtk_widget_set_margin_bottom (box, 6);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_tooltip_text (button, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      g_object_set_data_full (G_OBJECT (button), "collection", g_strdup (parents[i]), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (take_out_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), button);
+      gtk_list_box_append (self->parents_list, box);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->parents_list), TRUE);
+}
+
+static void
+load_parents (XgbBrowserView *self)
+{
+  gtk_label_set_text (self->parents_label, _("Looking up…"));
+  gtk_label_set_text (self->parents_intro, _("Looking up…"));
+  xgb_pubsub_service_get_parents_async (xgb_node_tree_get_service (self->tree), xgb_node_get_name (self->current),
+                                        self->page_cancellable, parents_cb, g_object_ref (self));
 }
 
 static void
@@ -282,6 +349,7 @@ typedef struct
   char           *collection;
   char           *node;
   gboolean        associate;
+  GtkLabel       *status;
 } Membership;
 
 static void
@@ -300,6 +368,8 @@ membership_done_cb (GObject      *object,
         xgb_node_tree_add (self->tree, m->node, m->collection);
       if (self->current != NULL && g_strcmp0 (xgb_node_get_name (self->current), m->collection) == 0)
         show_children_count (self, self->current);
+      if (self->current != NULL && g_strcmp0 (xgb_node_get_name (self->current), m->node) == 0)
+        load_parents (self);
       text = m->associate ? g_strdup_printf (_("Put “%s” into “%s”."), m->node, m->collection)
                           : g_strdup_printf (_("Took “%s” out of “%s”; reload (F5) to see the hierarchy anew."),
                                              m->node, m->collection);
@@ -309,8 +379,9 @@ membership_done_cb (GObject      *object,
                                          : _("Could not take “%s” out of “%s”: %s"),
                             m->node, m->collection, error->message);
   if (text != NULL)
-    gtk_label_set_text (self->membership_status, text);
+    gtk_label_set_text (m->status, text);
 
+  g_object_unref (m->status);
   g_object_unref (m->self);
   g_free (m->collection);
   g_free (m->node);
@@ -321,7 +392,8 @@ static void
 change_membership (XgbBrowserView *self,
                    const char     *collection,
                    const char     *node,
-                   gboolean        associate)
+                   gboolean        associate,
+                   GtkLabel       *status)
 {
   Membership *m = g_new0 (Membership, 1);
 
@@ -329,7 +401,8 @@ change_membership (XgbBrowserView *self,
   m->collection = g_strdup (collection);
   m->node = g_strdup (node);
   m->associate = associate;
-  gtk_label_set_text (self->membership_status, associate ? _("Adding…") : _("Taking out…"));
+  m->status = g_object_ref (status);
+  gtk_label_set_text (status, associate ? _("Adding…") : _("Taking out…"));
   xgb_pubsub_service_associate_async (xgb_node_tree_get_service (self->tree), collection, node, associate,
                                       self->page_cancellable, membership_done_cb, m);
 }
@@ -347,15 +420,34 @@ add_child_cb (XgbBrowserView *self)
       gtk_widget_grab_focus (GTK_WIDGET (self->child_entry));
       return;
     }
-  change_membership (self, xgb_node_get_name (self->current), child, TRUE);
+  change_membership (self, xgb_node_get_name (self->current), child, TRUE, self->membership_status);
 }
 
 static void
-remove_parent_cb (XgbBrowserView *self)
+add_parent_cb (XgbBrowserView *self)
 {
-  if (self->current == NULL || self->first_parent == NULL || self->tree == NULL)
+  g_autofree char *parent = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->parent_entry))));
+
+  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
     return;
-  change_membership (self, self->first_parent, xgb_node_get_name (self->current), FALSE);
+  if (*parent == '\0')
+    {
+      gtk_label_set_text (self->parents_status, _("Enter the name of the collection to put this node into."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->parent_entry));
+      return;
+    }
+  change_membership (self, parent, xgb_node_get_name (self->current), TRUE, self->parents_status);
+}
+
+static void
+take_out_cb (GtkButton      *button,
+             XgbBrowserView *self)
+{
+  const char *collection = g_object_get_data (G_OBJECT (button), "collection");
+
+  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
+    return;
+  change_membership (self, collection, xgb_node_get_name (self->current), FALSE, self->parents_status);
 }
 
 static void
@@ -532,11 +624,34 @@ access_cb (GObject      *object,
   g_free (lookup);
 }
 
+/* Reached by name, not down the hierarchy: the folders of a path-like
+ * name are all that is known of the way to it. */
+static char *
+name_trail (XgbBrowserView *self,
+            XgbNode        *node)
+{
+  const char *separator = xgb_node_tree_get_separator (self->tree);
+  const char *path = xgb_node_get_path (node);
+  const char *cut = separator ? g_strrstr (path, separator) : NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (cut == NULL || cut == path)
+    return g_strdup ("");
+  {
+    g_autofree char *folders = g_strndup (path, (gsize) (cut - path));
+
+    parts = g_strsplit (folders, separator, -1);
+  }
+  return g_strjoinv (" › ", parts);
+}
+
 static void
 show_node (XgbBrowserView *self,
-           XgbNode        *node)
+           XgbNode        *node,
+           const char     *trail)
 {
   XgbPubsubService *service = xgb_node_tree_get_service (self->tree);
+  g_autofree char *fallback = NULL;
   const char *kind = NULL;
 
   g_cancellable_cancel (self->page_cancellable);
@@ -558,6 +673,12 @@ show_node (XgbBrowserView *self,
       break;
     }
 
+  /* On a nesting service a node reached by name gets its trail from its
+   * parent collections once they are known. */
+  self->trail_from_parents = trail == NULL && xgb_node_tree_get_nests (self->tree);
+  if (trail == NULL)
+    trail = fallback = name_trail (self, node);
+  gtk_label_set_text (self->breadcrumb_label, self->trail_from_parents ? "" : *trail ? trail : _("Top level"));
   gtk_label_set_text (self->node_heading, xgb_node_get_label (node));
   gtk_label_select_region (self->node_heading, 0, 0);
   gtk_label_set_text (self->kind_label, kind);
@@ -570,19 +691,22 @@ show_node (XgbBrowserView *self,
   if (xgb_node_get_name (node) == NULL)
     {
       gtk_label_set_text (self->parents_label, "—");
+      gtk_label_set_text (self->parents_intro, _("A folder only groups topics by name; it is not a node on the "
+                                                 "server and has no parent collections."));
       gtk_label_set_text (self->items_label, "—");
       gtk_label_set_text (self->access_label, "—");
     }
   else
     {
       if (xgb_node_tree_get_nests (self->tree))
-        {
-          gtk_label_set_text (self->parents_label, _("Looking up…"));
-          xgb_pubsub_service_get_parents_async (service, xgb_node_get_name (node), self->page_cancellable,
-                                                parents_cb, g_object_ref (self));
-        }
+        load_parents (self);
       else
-        gtk_label_set_text (self->parents_label, _("None (the service does not nest nodes)"));
+        {
+          gtk_label_set_text (self->parents_label, _("None (the service does not nest nodes)"));
+          gtk_label_set_text (self->parents_intro, _("This service does not nest nodes, so no node has parent "
+                                                     "collections. Folders in the hierarchy come from the "
+                                                     "topic names."));
+        }
 
       /* Access is looked up for opened nodes only (style.md). */
       {
@@ -609,13 +733,17 @@ show_node (XgbBrowserView *self,
     /* Membership only where the service really nests nodes */
     gboolean nests = xgb_node_tree_get_nests (self->tree) && xgb_node_get_name (node) != NULL;
 
-    gtk_widget_set_visible (self->membership_heading, nests);
-    gtk_widget_set_visible (self->membership_box, nests);
-    gtk_widget_set_visible (self->add_child_box, nests && xgb_node_get_kind (node) == XGB_NODE_KIND_COLLECTION);
-    gtk_widget_set_visible (GTK_WIDGET (self->remove_parent_button), FALSE);
+    gboolean collection = nests && xgb_node_get_kind (node) == XGB_NODE_KIND_COLLECTION;
+
+    gtk_widget_set_visible (self->membership_heading, collection);
+    gtk_widget_set_visible (self->membership_box, collection);
+    gtk_widget_set_visible (self->add_parent_box, nests);
     gtk_label_set_text (self->membership_status, "");
+    gtk_label_set_text (self->parents_status, "");
     gtk_editable_set_text (GTK_EDITABLE (self->child_entry), "");
-    g_clear_pointer (&self->first_parent, g_free);
+    gtk_editable_set_text (GTK_EDITABLE (self->parent_entry), "");
+    clear_parents_list (self);
+    gtk_widget_set_visible (GTK_WIDGET (self->parents_list), FALSE);
   }
 
   gtk_stack_set_visible_child_name (self->page_stack, "node");
@@ -635,11 +763,25 @@ selection_cb (GtkSingleSelection *selection,
   if (GTK_IS_TREE_LIST_ROW (item))
     {
       g_autoptr(XgbNode) node = gtk_tree_list_row_get_item (item);
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autofree char *trail = NULL;
 
-      show_node (self, node);
+      /* The way down the hierarchy to this row */
+      for (GtkTreeListRow *up = gtk_tree_list_row_get_parent (item); up != NULL;)
+        {
+          g_autoptr(XgbNode) above = gtk_tree_list_row_get_item (up);
+          GtkTreeListRow *next = gtk_tree_list_row_get_parent (up);
+
+          g_ptr_array_insert (labels, 0, (gpointer) xgb_node_get_label (above));
+          g_object_unref (up);
+          up = next;
+        }
+      g_ptr_array_add (labels, NULL);
+      trail = g_strjoinv (" › ", (char **) labels->pdata);
+      show_node (self, node, trail);
     }
   else
-    show_node (self, item);
+    show_node (self, item, NULL);
 }
 
 /* --- filter and status ---------------------------------------------- */
@@ -758,7 +900,6 @@ xgb_browser_view_finalize (GObject *object)
 
   g_free (self->filter_text);
   g_free (self->config_node);
-  g_free (self->first_parent);
 
   G_OBJECT_CLASS (xgb_browser_view_parent_class)->finalize (object);
 }
@@ -783,6 +924,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, status_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, page_stack);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, session_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, breadcrumb_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_heading);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, kind_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, name_label);
@@ -793,12 +935,15 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, access_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_heading);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_box);
-  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, add_child_box);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, child_entry);
-  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, remove_parent_button);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, membership_status);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_intro);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_list);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, add_parent_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parent_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_status);
   gtk_widget_class_bind_template_callback (widget_class, add_child_cb);
-  gtk_widget_class_bind_template_callback (widget_class, remove_parent_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_parent_cb);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
@@ -963,7 +1108,7 @@ xgb_browser_view_select_node (XgbBrowserView *self,
   g_return_if_fail (XGB_IS_BROWSER_VIEW (self));
   g_return_if_fail (XGB_IS_NODE (node));
 
-  show_node (self, node);
+  show_node (self, node, NULL);
 }
 
 const char *

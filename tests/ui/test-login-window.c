@@ -195,6 +195,19 @@ check_browser (XgbBrowserView *browser)
   gtk_tree_list_row_set_expanded (second, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 3);
 
+  /* Selecting a row shows the way down to it above its page */
+  {
+    GtkListView *view = GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW,
+                                                                      "hierarchy_view"));
+    GtkLabel *trail = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW,
+                                                                "breadcrumb_label"));
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (view)), 2);
+    g_assert_cmpstr (gtk_label_get_text (trail), ==, "sacm");
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (view)), 0);
+    g_assert_cmpstr (gtk_label_get_text (trail), ==, "Top level");
+  }
+
   xgb_browser_view_set_filter (browser, "HOST-0002");
   topics = xgb_browser_view_get_filtered_topics (browser);
   g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 1);
@@ -206,6 +219,10 @@ check_browser (XgbBrowserView *browser)
   xgb_ui_wait (node_page_filled, browser, 30);
   kind = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "kind_label"));
   g_assert_cmpstr (gtk_label_get_text (kind), ==, "Topic");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                                 XGB_TYPE_BROWSER_VIEW,
+                                                                                 "breadcrumb_label"))),
+                   ==, "sacm › ipsec");
 
   check_limited_access (browser, found);
 
