@@ -285,6 +285,9 @@ struct _XgbNodeTree
   guint             insert_id;
   GCancellable     *cancellable;
   gboolean          listing;     /* pages still to come */
+  GQueue            walk;        /* of XgbNode*: collections still to open */
+  GHashTable       *walked;      /* names queued once (graphs may cycle) */
+  guint             walk_in_flight;
   guint             n_loaded;
   GError           *error;
 };
@@ -321,6 +324,8 @@ xgb_node_tree_finalize (GObject *object)
   g_clear_object (&self->topics);
   g_clear_pointer (&self->by_path, g_hash_table_unref);
   g_queue_clear_full (&self->pending, (GDestroyNotify) xgb_disco_item_free);
+  g_queue_clear_full (&self->walk, g_object_unref);
+  g_clear_pointer (&self->walked, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
   g_free (self->separator);
@@ -441,7 +446,8 @@ gboolean
 xgb_node_tree_get_loading (XgbNodeTree *self)
 {
   g_return_val_if_fail (XGB_IS_NODE_TREE (self), FALSE);
-  return self->listing || !g_queue_is_empty (&self->pending);
+  return self->listing || !g_queue_is_empty (&self->pending) || self->walk_in_flight > 0 ||
+         !g_queue_is_empty (&self->walk);
 }
 
 guint
@@ -518,6 +524,8 @@ folder_for (XgbNodeTree *self,
   return folder;
 }
 
+static void walk_next (XgbNodeTree *self);
+
 static void
 insert_item (XgbNodeTree  *self,
              XgbNode      *parent,
@@ -555,7 +563,18 @@ insert_item (XgbNodeTree  *self,
     node->loaded = TRUE;
 
   if (!g_hash_table_contains (self->by_path, item->node))
-    g_hash_table_insert (self->by_path, g_strdup (item->node), g_object_ref (node));
+    {
+      g_hash_table_insert (self->by_path, g_strdup (item->node), g_object_ref (node));
+      /* Nested nodes are listed once each, whatever their kind turns out. */
+      if (self->nests)
+        g_list_store_insert_sorted (self->topics, node, compare_nodes, NULL);
+      if (self->walked != NULL && !g_hash_table_contains (self->walked, item->node))
+        {
+          g_hash_table_add (self->walked, g_strdup (item->node));
+          g_queue_push_tail (&self->walk, g_object_ref (node));
+          walk_next (self);
+        }
+    }
   g_list_store_insert_sorted (store, node, compare_nodes, NULL);
   if (!self->nests)
     g_list_store_insert_sorted (self->topics, node, compare_nodes, NULL);
@@ -664,7 +683,13 @@ typedef struct
 {
   XgbNodeTree *tree;
   XgbNode     *node;
+  guint        n_seen;
+  gboolean     walking;   /* opened by xgb_node_tree_walk() */
 } Expand;
+
+static void
+request_children (Expand     *e,
+                  const char *after);
 
 static void
 children_cb (GObject      *object,
@@ -672,6 +697,7 @@ children_cb (GObject      *object,
              gpointer      user_data)
 {
   Expand *e = user_data;
+  XgbNodeTree *tree = e->tree;
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
                                                                             result, &error);
@@ -686,17 +712,55 @@ children_cb (GObject      *object,
           if (item->node != NULL)
             insert_item (e->tree, e->node, item);
         }
+      e->n_seen += page->nodes->len;
+
+      /* A big collection comes page by page, like the top level. */
+      if (page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+          (page->rsm->count < 0 || e->n_seen < (guint64) page->rsm->count))
+        {
+          request_children (e, page->rsm->last);
+          return;
+        }
+      e->node->loaded = TRUE;
+      if (g_list_model_get_n_items (G_LIST_MODEL (children_of (e->node))) == 0)
+        node_set_kind (e->node, XGB_NODE_KIND_TOPIC);
     }
-
-  e->node->loaded = TRUE;
-  if (g_list_model_get_n_items (G_LIST_MODEL (children_of (e->node))) == 0)
-    node_set_kind (e->node, XGB_NODE_KIND_TOPIC);
+  /* else: left unloaded, so opening the row again asks again */
   node_set_loading (e->node, FALSE);
-  g_object_notify_by_pspec (G_OBJECT (e->node), node_properties[NODE_PROP_LOADED]);
+  if (page != NULL)
+    g_object_notify_by_pspec (G_OBJECT (e->node), node_properties[NODE_PROP_LOADED]);
 
+  if (e->walking)
+    tree->walk_in_flight--;
+  if (tree->walked != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    walk_next (tree);
   g_object_unref (e->node);
   g_object_unref (e->tree);
   g_free (e);
+}
+
+static void
+request_children (Expand     *e,
+                  const char *after)
+{
+  xgb_pubsub_service_list_nodes_async (e->tree->service, e->node->name, after, PAGE_SIZE, e->tree->cancellable,
+                                       children_cb, e);
+}
+
+static void
+open_node (XgbNodeTree *self,
+           XgbNode     *node,
+           gboolean     walking)
+{
+  Expand *e = g_new0 (Expand, 1);
+
+  node_set_loading (node, TRUE);
+  e->tree = g_object_ref (self);
+  e->node = g_object_ref (node);
+  e->walking = walking;
+  if (walking)
+    self->walk_in_flight++;
+  request_children (e, NULL);
 }
 
 /**
@@ -709,20 +773,58 @@ void
 xgb_node_tree_expand (XgbNodeTree *self,
                       XgbNode     *node)
 {
-  Expand *e;
-
   g_return_if_fail (XGB_IS_NODE_TREE (self));
   g_return_if_fail (XGB_IS_NODE (node));
 
   if (node->loaded || node->loading || node->kind == XGB_NODE_KIND_FOLDER)
     return;
+  open_node (self, node, FALSE);
+}
 
-  node_set_loading (node, TRUE);
-  e = g_new0 (Expand, 1);
-  e->tree = g_object_ref (self);
-  e->node = g_object_ref (node);
-  xgb_pubsub_service_list_nodes_async (self->service, node->name, NULL, PAGE_SIZE, self->cancellable,
-                                       children_cb, e);
+#define WALK_IN_FLIGHT 4
+
+static void
+walk_next (XgbNodeTree *self)
+{
+  while (self->walk_in_flight < WALK_IN_FLIGHT && !g_queue_is_empty (&self->walk))
+    {
+      g_autoptr(XgbNode) node = g_queue_pop_head (&self->walk);
+
+      if (!node->loaded && !node->loading && node->kind == XGB_NODE_KIND_COLLECTION)
+        open_node (self, node, TRUE);
+    }
+  if (self->walk_in_flight == 0 && g_queue_is_empty (&self->walk))
+    g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+}
+
+/**
+ * xgb_node_tree_walk:
+ *
+ * On a nesting service, opens every collection not yet opened, a few
+ * at a time, so that a filter covers the whole service and not only
+ * what the admin has expanded. Each node is opened once, however many
+ * collections hold it. Does nothing on a flat service (its listing is
+ * already complete) or when a walk is under way.
+ */
+void
+xgb_node_tree_walk (XgbNodeTree *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (XGB_IS_NODE_TREE (self));
+
+  if (!self->nests || self->walked != NULL)
+    return;
+  self->walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, self->by_path);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_add (self->walked, g_strdup (key));
+      g_queue_push_tail (&self->walk, g_object_ref (value));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+  walk_next (self);
 }
 
 static GListStore *

@@ -812,11 +812,17 @@ update_status (XgbBrowserView *self)
   else if (self->filter_text == NULL || *self->filter_text == '\0')
     text = loading ? g_strdup_printf (_("Loading… %u topics so far"), total)
                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u topic", "%u topics", total), total);
+  else if (loading && xgb_node_tree_get_nests (self->tree))
+    text = g_strdup_printf (_("%u matching so far; found %u nodes, still opening collections…"), shown, total);
   else if (loading)
     /* Never "no match" before everything is known. */
     text = g_strdup_printf (_("%u matching so far; scanned %u topics, still loading…"), shown, total);
+  else if (shown == 0 && xgb_node_tree_get_nests (self->tree))
+    text = g_strdup_printf (_("No node matches “%s” (all %u scanned)"), self->filter_text, total);
   else if (shown == 0)
     text = g_strdup_printf (_("No topic matches “%s” (all %u scanned)"), self->filter_text, total);
+  else if (xgb_node_tree_get_nests (self->tree))
+    text = g_strdup_printf (_("%u of %u nodes match"), shown, total);
   else
     text = g_strdup_printf (_("%u of %u topics match"), shown, total);
 
@@ -1096,7 +1102,12 @@ xgb_browser_view_set_filter (XgbBrowserView *self,
       self->syncing_entry = FALSE;
     }
   if (text != NULL && *text != '\0')
-    gtk_stack_set_visible_child_name (self->lists_stack, "topics");
+    {
+      gtk_stack_set_visible_child_name (self->lists_stack, "topics");
+      /* Nested nodes are known only once their collections are open */
+      if (self->tree != NULL)
+        xgb_node_tree_walk (self->tree);
+    }
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_status (self);
 }

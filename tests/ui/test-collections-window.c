@@ -88,6 +88,26 @@ check_collections (XgbWindow *window,
   blogs = xgb_node_tree_lookup (tree, "blogs");
   g_assert_nonnull (blogs);
   g_assert_false (xgb_node_get_loaded (blogs));
+
+  /* The filter opens every collection to find a node not yet shown */
+  xgb_browser_view_set_filter (browser, "MOORISH");
+  g_assert_true (xgb_node_tree_get_loading (tree));
+  g_assert_nonnull (strstr (xgb_browser_view_get_status (browser), "still opening collections"));
+  xgb_ui_wait (tree_loaded, browser, 30);
+  g_assert_true (xgb_node_get_loaded (blogs));
+  {
+    GListModel *found = xgb_browser_view_get_filtered_topics (browser);
+    g_autoptr(XgbNode) first = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+    first = g_list_model_get_item (found, 0);
+    g_assert_cmpstr (xgb_node_get_name (first), ==, "moorish_meanderings");
+    /* its children were looked up too: none, so a topic */
+    g_assert_cmpint (xgb_node_get_kind (first), ==, XGB_NODE_KIND_TOPIC);
+  }
+  g_assert_cmpstr (xgb_browser_view_get_status (browser), ==, "1 of 6 nodes match");
+  xgb_browser_view_set_filter (browser, "");
+
   gtk_tree_list_row_set_expanded (blogs_row, TRUE);
   xgb_ui_wait (node_loaded, blogs, 30);
   g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 6);
