@@ -728,7 +728,11 @@ children_cb (GObject      *object,
   /* else: left unloaded, so opening the row again asks again */
   node_set_loading (e->node, FALSE);
   if (page != NULL)
-    g_object_notify_by_pspec (G_OBJECT (e->node), node_properties[NODE_PROP_LOADED]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (e->node), node_properties[NODE_PROP_LOADED]);
+      /* Progress for lists that depend on kinds, even without new nodes */
+      g_object_notify_by_pspec (G_OBJECT (tree), tree_properties[TREE_PROP_N_LOADED]);
+    }
 
   if (e->walking)
     tree->walk_in_flight--;

@@ -25,6 +25,8 @@ struct _XgbBrowserView
   GtkStack           *lists_stack;
   GtkListView        *hierarchy_view;
   GtkListView        *topics_view;
+  GtkListView        *collections_view;
+  GtkLabel           *collections_note;
   GtkSearchEntry     *filter_entry;
   GtkLabel           *status_label;
   GtkStack           *page_stack;
@@ -59,6 +61,9 @@ struct _XgbBrowserView
   GtkSingleSelection *hierarchy_selection;
   GtkFilterListModel *filtered_topics;
   GtkSingleSelection *topics_selection;
+  GtkCustomFilter    *collections_filter;
+  GtkFilterListModel *collections;
+  GtkSingleSelection *collections_selection;
   GtkCustomFilter    *filter;
   char               *filter_text;
   gboolean            syncing_entry;
@@ -870,9 +875,38 @@ filter_changed_cb (XgbBrowserView *self)
 }
 
 static void
+update_collections (XgbBrowserView *self)
+{
+  guint n;
+
+  if (self->tree == NULL || self->collections == NULL)
+    return;
+  /* Kinds settle as collections are opened */
+  gtk_filter_changed (GTK_FILTER (self->collections_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->collections));
+  if (!xgb_node_tree_get_nests (self->tree))
+    gtk_label_set_text (self->collections_note, _("This service does not nest nodes, so it has no collections. "
+                                                  "The folders of the hierarchy come from the topic names."));
+  else if (n == 0 && !xgb_node_tree_get_loading (self->tree))
+    gtk_label_set_text (self->collections_note, _("No collection at the top level."));
+  else
+    gtk_label_set_text (self->collections_note, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->collections_note),
+                          *gtk_label_get_text (self->collections_note) != '\0');
+}
+
+static void
 tree_progress_cb (XgbBrowserView *self)
 {
   update_status (self);
+  update_collections (self);
+}
+
+static gboolean
+collection_filter_func (gpointer item,
+                        gpointer user_data)
+{
+  return xgb_node_get_kind (item) == XGB_NODE_KIND_COLLECTION;
 }
 
 /* --- the object ----------------------------------------------------- */
@@ -891,6 +925,9 @@ xgb_browser_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->hierarchy_selection);
   g_clear_object (&self->topics_selection);
+  g_clear_object (&self->collections_selection);
+  g_clear_object (&self->collections);
+  g_clear_object (&self->collections_filter);
   g_clear_object (&self->hierarchy);
   g_clear_object (&self->filtered_topics);
   g_clear_object (&self->tree);
@@ -926,6 +963,8 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, hierarchy_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, topics_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, collections_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, collections_note);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, status_label);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, page_stack);
@@ -994,8 +1033,10 @@ xgb_browser_view_init (XgbBrowserView *self)
   list_factory = row_factory (self, FALSE);
   gtk_list_view_set_factory (self->hierarchy_view, tree_factory);
   gtk_list_view_set_factory (self->topics_view, list_factory);
+  gtk_list_view_set_factory (self->collections_view, list_factory);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->collections_filter = gtk_custom_filter_new (collection_filter_func, NULL, NULL);
 }
 
 /**
@@ -1014,8 +1055,11 @@ xgb_browser_view_set_tree (XgbBrowserView *self,
     g_signal_handlers_disconnect_by_data (self->tree, self);
   gtk_list_view_set_model (self->hierarchy_view, NULL);
   gtk_list_view_set_model (self->topics_view, NULL);
+  gtk_list_view_set_model (self->collections_view, NULL);
   g_clear_object (&self->hierarchy_selection);
   g_clear_object (&self->topics_selection);
+  g_clear_object (&self->collections_selection);
+  g_clear_object (&self->collections);
   g_clear_object (&self->hierarchy);
   g_clear_object (&self->filtered_topics);
   g_set_object (&self->tree, tree);
@@ -1043,10 +1087,28 @@ xgb_browser_view_set_tree (XgbBrowserView *self,
   g_signal_connect (self->topics_selection, "notify::selected-item", G_CALLBACK (selection_cb), self);
   gtk_list_view_set_model (self->topics_view, GTK_SELECTION_MODEL (self->topics_selection));
 
+  self->collections = gtk_filter_list_model_new (g_object_ref (xgb_node_tree_get_root (tree)),
+                                                 g_object_ref (GTK_FILTER (self->collections_filter)));
+  self->collections_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->collections)));
+  gtk_single_selection_set_autoselect (self->collections_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->collections_selection, TRUE);
+  gtk_single_selection_set_selected (self->collections_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->collections_selection, "notify::selected-item", G_CALLBACK (selection_cb), self);
+  gtk_list_view_set_model (self->collections_view, GTK_SELECTION_MODEL (self->collections_selection));
+
   g_signal_connect_swapped (tree, "notify::n-loaded", G_CALLBACK (tree_progress_cb), self);
   g_signal_connect_swapped (tree, "notify::loading", G_CALLBACK (tree_progress_cb), self);
   g_signal_connect_swapped (self->filtered_topics, "items-changed", G_CALLBACK (tree_progress_cb), self);
   update_status (self);
+  update_collections (self);
+}
+
+/* The top-level collections (an empty list, with a note, on a flat service) */
+GListModel *
+xgb_browser_view_get_collections (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->collections ? G_LIST_MODEL (self->collections) : NULL;
 }
 
 XgbNodeTree *

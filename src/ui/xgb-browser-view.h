@@ -20,6 +20,7 @@ XgbNodeTree     *xgb_browser_view_get_tree         (XgbBrowserView *self);
 XgbSessionView  *xgb_browser_view_get_session_view (XgbBrowserView *self);
 GListModel      *xgb_browser_view_get_hierarchy    (XgbBrowserView *self);
 GListModel      *xgb_browser_view_get_filtered_topics (XgbBrowserView *self);
+GListModel      *xgb_browser_view_get_collections     (XgbBrowserView *self);
 void             xgb_browser_view_set_filter       (XgbBrowserView *self,
                                                     const char     *text);
 void             xgb_browser_view_select_node      (XgbBrowserView *self,

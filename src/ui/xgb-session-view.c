@@ -136,7 +136,8 @@ xgb_session_view_set_broker (XgbSessionView     *self,
       if (identity->name != NULL)
         g_string_append_printf (identities, " (%s)", identity->name);
     }
-  gtk_label_set_text (self->identity_label, identities->str);
+  gtk_label_set_text (self->identity_label,
+                      identities->len > 0 ? identities->str : _("None announced (found by its pubsub feature)"));
 
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Feature of the Broker",
                                           "%u Features of the Broker", broker->features->len),

@@ -106,7 +106,19 @@ check_collections (XgbWindow *window,
     g_assert_cmpint (xgb_node_get_kind (first), ==, XGB_NODE_KIND_TOPIC);
   }
   g_assert_cmpstr (xgb_browser_view_get_status (browser), ==, "1 of 6 nodes match");
+  /* Opened, "news" has no children: only "blogs" is a top-level collection */
+  {
+    GListModel *collections = xgb_browser_view_get_collections (browser);
+    g_autoptr(XgbNode) only = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (collections), ==, 1);
+    only = g_list_model_get_item (collections, 0);
+    g_assert_true (only == blogs);
+  }
   xgb_browser_view_set_filter (browser, "");
+  gtk_stack_set_visible_child_name (GTK_STACK (browser_child (browser, "lists_stack")), "collections");
+  xgb_ui_save_screenshot (GTK_WIDGET (window), "collections-list.png");
+  gtk_stack_set_visible_child_name (GTK_STACK (browser_child (browser, "lists_stack")), "hierarchy");
 
   gtk_tree_list_row_set_expanded (blogs_row, TRUE);
   xgb_ui_wait (node_loaded, blogs, 30);

@@ -194,6 +194,10 @@ check_browser (XgbBrowserView *browser)
   /* Opening sacm/ shows ipsec/ (folders are already known). */
   gtk_tree_list_row_set_expanded (second, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (hierarchy), ==, 3);
+  /* A flat service has no collections, and the list says why */
+  g_assert_cmpuint (g_list_model_get_n_items (xgb_browser_view_get_collections (browser)), ==, 0);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                      GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW, "collections_note"))), "does not nest nodes"));
 
   /* Selecting a row shows the way down to it above its page */
   {
