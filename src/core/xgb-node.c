@@ -734,8 +734,8 @@ children_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (tree), tree_properties[TREE_PROP_N_LOADED]);
     }
 
-  if (e->walking)
-    tree->walk_in_flight--;
+  if (e->walking && --tree->walk_in_flight == 0 && tree->walked == NULL)
+    g_object_notify_by_pspec (G_OBJECT (tree), tree_properties[TREE_PROP_LOADING]);
   if (tree->walked != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     walk_next (tree);
   g_object_unref (e->node);
@@ -799,6 +799,24 @@ walk_next (XgbNodeTree *self)
     }
   if (self->walk_in_flight == 0 && g_queue_is_empty (&self->walk))
     g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+}
+
+/**
+ * xgb_node_tree_stop_walk:
+ *
+ * Opens no further collections (requests under way still finish); a
+ * later xgb_node_tree_walk() goes on from what is open by then.
+ */
+void
+xgb_node_tree_stop_walk (XgbNodeTree *self)
+{
+  g_return_if_fail (XGB_IS_NODE_TREE (self));
+
+  if (self->walked == NULL)
+    return;
+  g_queue_clear_full (&self->walk, g_object_unref);
+  g_clear_pointer (&self->walked, g_hash_table_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
 }
 
 /**

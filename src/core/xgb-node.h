@@ -52,6 +52,7 @@ void          xgb_node_tree_load          (XgbNodeTree      *self);
 void          xgb_node_tree_expand        (XgbNodeTree      *self,
                                            XgbNode          *node);
 void          xgb_node_tree_walk          (XgbNodeTree      *self);
+void          xgb_node_tree_stop_walk     (XgbNodeTree      *self);
 XgbNode      *xgb_node_tree_lookup        (XgbNodeTree      *self,
                                            const char       *path);
 XgbNode      *xgb_node_tree_add           (XgbNodeTree      *self,

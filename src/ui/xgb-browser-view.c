@@ -818,7 +818,7 @@ update_status (XgbBrowserView *self)
     text = loading ? g_strdup_printf (_("Loading… %u topics so far"), total)
                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u topic", "%u topics", total), total);
   else if (loading && xgb_node_tree_get_nests (self->tree))
-    text = g_strdup_printf (_("%u matching so far; found %u nodes, still opening collections…"), shown, total);
+    text = g_strdup_printf (_("%u matching so far; found %u nodes, still opening collections (Esc stops)"), shown, total);
   else if (loading)
     /* Never "no match" before everything is known. */
     text = g_strdup_printf (_("%u matching so far; scanned %u topics, still loading…"), shown, total);
@@ -896,6 +896,13 @@ update_collections (XgbBrowserView *self)
 }
 
 static void
+stop_search_cb (XgbBrowserView *self)
+{
+  /* Escape clears the filter and stops opening collections for it */
+  xgb_browser_view_set_filter (self, "");
+}
+
+static void
 tree_progress_cb (XgbBrowserView *self)
 {
   update_status (self);
@@ -906,7 +913,7 @@ static gboolean
 collection_filter_func (gpointer item,
                         gpointer user_data)
 {
-  return xgb_node_get_kind (item) == XGB_NODE_KIND_COLLECTION;
+  return xgb_node_get_kind (item) == XGB_NODE_KIND_COLLECTION && filter_func (item, user_data);
 }
 
 /* --- the object ----------------------------------------------------- */
@@ -989,6 +996,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_status);
   gtk_widget_class_bind_template_callback (widget_class, add_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_parent_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
@@ -1036,7 +1044,7 @@ xgb_browser_view_init (XgbBrowserView *self)
   gtk_list_view_set_factory (self->collections_view, list_factory);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->collections_filter = gtk_custom_filter_new (collection_filter_func, NULL, NULL);
+  self->collections_filter = gtk_custom_filter_new (collection_filter_func, self, NULL);
 }
 
 /**
@@ -1165,13 +1173,17 @@ xgb_browser_view_set_filter (XgbBrowserView *self,
     }
   if (text != NULL && *text != '\0')
     {
-      gtk_stack_set_visible_child_name (self->lists_stack, "topics");
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->lists_stack), "hierarchy") == 0)
+        gtk_stack_set_visible_child_name (self->lists_stack, "topics");
       /* Nested nodes are known only once their collections are open */
       if (self->tree != NULL)
         xgb_node_tree_walk (self->tree);
     }
+  else if (self->tree != NULL)
+    xgb_node_tree_stop_walk (self->tree);   /* cleared: the scan is no longer wanted */
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_status (self);
+  update_collections (self);
 }
 
 void

@@ -89,7 +89,19 @@ check_collections (XgbWindow *window,
   g_assert_nonnull (blogs);
   g_assert_false (xgb_node_get_loaded (blogs));
 
+  /* Clearing the filter (Esc) stops opening collections for it: the
+   * first ones asked finish, their children are left closed. */
+  xgb_browser_view_set_filter (browser, "zzz");
+  g_assert_true (xgb_node_tree_get_loading (tree));
+  g_signal_emit_by_name (browser_child (browser, "filter_entry"), "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (browser_child (browser, "filter_entry"))), ==, "");
+  xgb_ui_wait (tree_loaded, browser, 30);
+  g_assert_nonnull (xgb_node_tree_lookup (tree, "moorish_meanderings"));
+  g_assert_false (xgb_node_get_loaded (xgb_node_tree_lookup (tree, "moorish_meanderings")));
+
   /* The filter opens every collection to find a node not yet shown */
+  g_assert_true (xgb_node_get_loaded (blogs));
+  g_assert_false (xgb_node_get_loaded (xgb_node_tree_lookup (tree, "moorish_meanderings")));
   xgb_browser_view_set_filter (browser, "MOORISH");
   g_assert_true (xgb_node_tree_get_loading (tree));
   g_assert_nonnull (strstr (xgb_browser_view_get_status (browser), "still opening collections"));
@@ -106,6 +118,10 @@ check_collections (XgbWindow *window,
     g_assert_cmpint (xgb_node_get_kind (first), ==, XGB_NODE_KIND_TOPIC);
   }
   g_assert_cmpstr (xgb_browser_view_get_status (browser), ==, "1 of 6 nodes match");
+  /* The collections list is filtered too */
+  g_assert_cmpuint (g_list_model_get_n_items (xgb_browser_view_get_collections (browser)), ==, 0);
+  xgb_browser_view_set_filter (browser, "");
+
   /* Opened, "news" has no children: only "blogs" is a top-level collection */
   {
     GListModel *collections = xgb_browser_view_get_collections (browser);
@@ -115,7 +131,6 @@ check_collections (XgbWindow *window,
     only = g_list_model_get_item (collections, 0);
     g_assert_true (only == blogs);
   }
-  xgb_browser_view_set_filter (browser, "");
   gtk_stack_set_visible_child_name (GTK_STACK (browser_child (browser, "lists_stack")), "collections");
   xgb_ui_save_screenshot (GTK_WIDGET (window), "collections-list.png");
   gtk_stack_set_visible_child_name (GTK_STACK (browser_child (browser, "lists_stack")), "hierarchy");
