@@ -412,36 +412,45 @@ change_membership (XgbBrowserView *self,
                                       self->page_cancellable, membership_done_cb, m);
 }
 
+/* The name typed into @entry, or NULL (having said why in @status)
+ * when there is nothing to do. */
+static char *
+membership_name (XgbBrowserView *self,
+                 GtkEntry       *entry,
+                 GtkLabel       *status,
+                 const char     *empty_message)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+
+  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
+    return NULL;
+  if (*name == '\0')
+    {
+      gtk_label_set_text (status, empty_message);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      return NULL;
+    }
+  return g_steal_pointer (&name);
+}
+
 static void
 add_child_cb (XgbBrowserView *self)
 {
-  g_autofree char *child = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->child_entry))));
+  g_autofree char *child = membership_name (self, self->child_entry, self->membership_status,
+                                            _("Enter the name of the node to put into this collection."));
 
-  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
-    return;
-  if (*child == '\0')
-    {
-      gtk_label_set_text (self->membership_status, _("Enter the name of the node to put into this collection."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->child_entry));
-      return;
-    }
-  change_membership (self, xgb_node_get_name (self->current), child, TRUE, self->membership_status);
+  if (child != NULL)
+    change_membership (self, xgb_node_get_name (self->current), child, TRUE, self->membership_status);
 }
 
 static void
 add_parent_cb (XgbBrowserView *self)
 {
-  g_autofree char *parent = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->parent_entry))));
+  g_autofree char *parent = membership_name (self, self->parent_entry, self->parents_status,
+                                             _("Enter the name of the collection to put this node into."));
 
-  if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
-    return;
-  if (*parent == '\0')
-    {
-      gtk_label_set_text (self->parents_status, _("Enter the name of the collection to put this node into."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->parent_entry));
-      return;
-    }
-  change_membership (self, parent, xgb_node_get_name (self->current), TRUE, self->parents_status);
+  if (parent != NULL)
+    change_membership (self, parent, xgb_node_get_name (self->current), TRUE, self->parents_status);
 }
 
 static void
