@@ -43,6 +43,23 @@ struct _XgbWindow
 
 G_DEFINE_FINAL_TYPE (XgbWindow, xgb_window, GTK_TYPE_APPLICATION_WINDOW)
 
+static void reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
+/* Where flat services' topic names are cut into virtual folders */
+static char *
+folder_separator (XgbWindow *self)
+{
+  if (self->settings == NULL)
+    return g_strdup (XGB_NODE_TREE_SEPARATOR);
+  return g_settings_get_string (self->settings, "folder-separator");
+}
+
+static void
+folder_separator_changed_cb (XgbWindow *self)
+{
+  reload_action (GTK_WIDGET (self), "win.reload", NULL);
+}
+
 static void
 update_subtitle (XgbWindow *self)
 {
@@ -220,6 +237,7 @@ nesting_cb (GObject      *object,
   g_autoptr(XgbWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbNodeTree) tree = NULL;
+  g_autofree char *separator = NULL;
   gboolean nests = xgb_pubsub_service_detect_nesting_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service != XGB_PUBSUB_SERVICE (object))
@@ -230,7 +248,8 @@ nesting_cb (GObject      *object,
 
   g_clear_object (&self->login_cancellable);
   show_pending (self);
-  tree = xgb_node_tree_new (self->service, nests, XGB_NODE_TREE_SEPARATOR);
+  separator = folder_separator (self);
+  tree = xgb_node_tree_new (self->service, nests, separator);
   xgb_browser_view_set_tree (self->browser_view, tree);
   xgb_node_tree_load (tree);
 
@@ -640,11 +659,13 @@ reload_action (GtkWidget  *widget,
   XgbWindow *self = XGB_WINDOW (widget);
   XgbNodeTree *old;
   g_autoptr(XgbNodeTree) tree = NULL;
+  g_autofree char *separator = NULL;
 
   if (!in_session (self))
     return;
   old = xgb_browser_view_get_tree (self->browser_view);
-  tree = xgb_node_tree_new (self->service, old ? xgb_node_tree_get_nests (old) : FALSE, XGB_NODE_TREE_SEPARATOR);
+  separator = folder_separator (self);
+  tree = xgb_node_tree_new (self->service, old ? xgb_node_tree_get_nests (old) : FALSE, separator);
   xgb_browser_view_set_tree (self->browser_view, tree);
   xgb_node_tree_load (tree);
 }
@@ -782,6 +803,15 @@ xgb_window_init (XgbWindow *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+
+      /* The menu's radio items; a change shows the nodes anew */
+      {
+        g_autoptr(GAction) action = g_settings_create_action (self->settings, "folder-separator");
+
+        g_action_map_add_action (G_ACTION_MAP (self), action);
+        g_signal_connect_object (self->settings, "changed::folder-separator",
+                                 G_CALLBACK (folder_separator_changed_cb), self, G_CONNECT_SWAPPED);
+      }
     }
 }
 

@@ -158,6 +158,46 @@ pending_known (gpointer overview)
   return *gtk_label_get_text (pending) != '\0' && !g_str_equal (gtk_label_get_text (pending), "Looking…");
 }
 
+static gboolean
+tree_replaced (gpointer browser)
+{
+  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
+
+  return tree != g_object_get_data (G_OBJECT (browser), "old-tree") && tree_loaded (browser);
+}
+
+static void
+set_folder_separator (XgbBrowserView *browser,
+                      const char     *separator)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.xgb.Broker");
+
+  g_object_set_data (G_OBJECT (browser), "old-tree", xgb_browser_view_get_tree (browser));
+  g_settings_set_string (settings, "folder-separator", separator);
+  xgb_ui_wait (tree_replaced, browser, 30);
+}
+
+/* The folder setting (menu: Flat Services) lists the nodes anew */
+static void
+check_folder_setting (XgbBrowserView *browser)
+{
+  GListModel *root;
+
+  set_folder_separator (browser, "");
+  root = xgb_node_tree_get_root (xgb_browser_view_get_tree (browser));
+  g_assert_cmpuint (g_list_model_get_n_items (root), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(XgbNode) node = g_list_model_get_item (root, i);
+
+      g_assert_cmpint (xgb_node_get_kind (node), ==, XGB_NODE_KIND_TOPIC);
+      g_assert_nonnull (strchr (xgb_node_get_label (node), '/'));
+    }
+  set_folder_separator (browser, "/");
+  root = xgb_node_tree_get_root (xgb_browser_view_get_tree (browser));
+  g_assert_cmpuint (g_list_model_get_n_items (root), ==, 2);
+}
+
 /* The seeded topics show as folders; the filter finds one; its page. */
 static void
 check_browser (XgbBrowserView *browser)
@@ -172,6 +212,7 @@ check_browser (XgbBrowserView *browser)
   GtkLabel *kind;
 
   xgb_ui_wait (tree_loaded, browser, 30);
+  check_folder_setting (browser);
   xgb_ui_wait (pending_known, xgb_browser_view_get_session_view (browser), 30);
   {
     XgbSessionView *overview = xgb_browser_view_get_session_view (browser);
