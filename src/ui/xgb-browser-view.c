@@ -444,6 +444,16 @@ add_child_cb (XgbBrowserView *self)
 }
 
 static void
+remove_child_cb (XgbBrowserView *self)
+{
+  g_autofree char *child = membership_name (self, self->child_entry, self->membership_status,
+                                            _("Enter the name of the node to take out of this collection."));
+
+  if (child != NULL)
+    change_membership (self, xgb_node_get_name (self->current), child, FALSE, self->membership_status);
+}
+
+static void
 add_parent_cb (XgbBrowserView *self)
 {
   g_autofree char *parent = membership_name (self, self->parent_entry, self->parents_status,
@@ -1005,6 +1015,9 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, parents_status);
   gtk_widget_class_bind_template_callback (widget_class, add_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_parent_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_child_cb);
+  /* Kept by name only, for tests and accessibility tools */
+  gtk_widget_class_bind_template_child_full (widget_class, "remove_child_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);

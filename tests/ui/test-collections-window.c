@@ -156,6 +156,11 @@ check_collections (XgbWindow *window,
   wait_status (browser, "membership_status", "not allowed");
   xgb_ui_save_screenshot (GTK_WIDGET (window), "collections.png");
 
+  /* Taking a child out from the collection's page (example 43) */
+  gtk_editable_set_text (GTK_EDITABLE (browser_child (browser, "child_entry")), " old-child-node ");
+  g_signal_emit_by_name (browser_child (browser, "remove_child_button"), "clicked");
+  wait_status (browser, "membership_status", "Took “old-child-node” out of “blogs”");
+
   /* A child: its parent, and taking it out (example 44: not associated) */
   child = xgb_node_tree_lookup (tree, "princely_musings");
   g_assert_nonnull (child);
