@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "xgb-browser-view.h"
+#include "xgb-affiliations-view.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
 
@@ -55,6 +56,8 @@ struct _XgbBrowserView
   GtkLabel           *config_status;
   GtkButton          *config_apply;
   char               *config_node;   /* whose form config_view shows */
+  XgbAffiliationsView *affiliations_view;
+  gboolean            affiliations_loaded;  /* for the current node */
 
   XgbNodeTree        *tree;
   GtkTreeListModel   *hierarchy;
@@ -560,10 +563,18 @@ load_config (XgbBrowserView *self)
 static void
 node_tab_cb (XgbBrowserView *self)
 {
+  const char *tab = gtk_stack_get_visible_child_name (self->node_tabs);
+
   /* Loaded only when the tab is opened. */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->node_tabs), "configuration") == 0 &&
-      self->current != NULL && self->tree != NULL)
+  if (g_strcmp0 (tab, "configuration") == 0 && self->current != NULL && self->tree != NULL)
     load_config (self);
+  else if (g_strcmp0 (tab, "affiliations") == 0 && self->current != NULL && self->tree != NULL &&
+           !self->affiliations_loaded)
+    {
+      self->affiliations_loaded = TRUE;
+      xgb_affiliations_view_load (self->affiliations_view, xgb_node_tree_get_service (self->tree),
+                                  xgb_node_get_name (self->current));
+    }
 }
 
 static void
@@ -772,6 +783,7 @@ show_node (XgbBrowserView *self,
 
   gtk_stack_set_visible_child_name (self->page_stack, "node");
   g_clear_pointer (&self->config_node, g_free);
+  self->affiliations_loaded = FALSE;
   node_tab_cb (self);
 }
 
@@ -984,6 +996,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
 
   g_type_ensure (XGB_TYPE_SESSION_VIEW);
   g_type_ensure (XGB_TYPE_FORM_VIEW);
+  g_type_ensure (XGB_TYPE_AFFILIATIONS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-browser-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
@@ -1021,6 +1034,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, affiliations_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_apply);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);

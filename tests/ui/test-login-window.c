@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "xgb-test-util.h"
+#include "xgb-affiliations-view.h"
+#include "xgb-confirm-dialog.h"
 #include "xgb-create-dialog.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
@@ -339,6 +341,94 @@ affiliations_on_server (XgbWindow  *window,
   return list;
 }
 
+static gboolean
+affiliations_ready (gpointer view)
+{
+  return !xgb_affiliations_view_get_busy (view) && xgb_affiliations_view_get_current (view) != NULL;
+}
+
+static gboolean
+affiliations_say (gpointer view)
+{
+  return affiliations_ready (view) &&
+         strstr (xgb_affiliations_view_get_status (view), g_object_get_data (G_OBJECT (view), "expected")) != NULL;
+}
+
+static void
+wait_affiliations (XgbAffiliationsView *view,
+                   const char          *expected)
+{
+  g_object_set_data_full (G_OBJECT (view), "expected", g_strdup (expected), g_free);
+  xgb_ui_wait (affiliations_say, view, 30);
+}
+
+static const char *
+affiliation_on_server (XgbWindow  *window,
+                       const char *node,
+                       const char *jid)
+{
+  g_autoptr(GPtrArray) list = affiliations_on_server (window, node);
+  static char found[32];
+
+  g_strlcpy (found, "none", sizeof found);
+  for (guint i = 0; i < list->len; i++)
+    {
+      XgbPubsubAffiliation *a = list->pdata[i];
+
+      if (g_str_equal (a->jid, jid))
+        g_strlcpy (found, a->affiliation, sizeof found);
+    }
+  return found;
+}
+
+/* Stories 8.1–8.3 on the Affiliations tab: a change reaches the server;
+ * the last owner stays; one's own downgrade asks first. */
+static void
+check_affiliations (XgbWindow  *window,
+                    const char *node)
+{
+  XgbBrowserView *browser = xgb_window_get_browser_view (window);
+  XgbAffiliationsView *view = XGB_AFFILIATIONS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                                    XGB_TYPE_BROWSER_VIEW,
+                                                                                    "affiliations_view"));
+  const char *alice = xgb_test_env ("XGB_TEST_ALICE_JID");
+  const char *bob = xgb_test_env ("XGB_TEST_BOB_JID");
+  XgbConfirmDialog *confirm;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                              XGB_TYPE_BROWSER_VIEW, "node_tabs")),
+                                    "affiliations");
+  xgb_ui_wait (affiliations_ready, view, 30);
+  g_assert_cmpuint (xgb_affiliations_view_get_current (view)->len, ==, 2);
+  xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "affiliations.png");
+
+  xgb_affiliations_view_request_change (view, bob, "member");
+  wait_affiliations (view, "is now Member");
+  g_assert_cmpstr (affiliation_on_server (window, node, bob), ==, "member");
+
+  /* The last owner is never removed: nothing is sent */
+  xgb_affiliations_view_request_change (view, alice, "none");
+  g_assert_nonnull (strstr (xgb_affiliations_view_get_status (view), "last owner"));
+  g_assert_cmpstr (affiliation_on_server (window, node, alice), ==, "owner");
+
+  /* With a second owner, lowering oneself asks first; Cancel keeps it */
+  xgb_affiliations_view_request_change (view, bob, "owner");
+  wait_affiliations (view, "is now Owner");
+  xgb_affiliations_view_request_change (view, alice, "publisher");
+  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  g_assert_nonnull (confirm);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (confirm));
+  xgb_ui_save_screenshot (GTK_WIDGET (confirm), "affiliations-confirm.png");
+  g_assert_nonnull (strstr (xgb_confirm_dialog_get_explanation (confirm), "no longer own"));
+  xgb_confirm_dialog_respond (confirm, FALSE);
+  wait_affiliations (view, "Not changed.");
+  g_assert_cmpstr (affiliation_on_server (window, node, alice), ==, "owner");
+
+  xgb_affiliations_view_request_change (view, bob, "none");
+  wait_affiliations (view, "Removed");
+  g_assert_cmpstr (affiliation_on_server (window, node, bob), ==, "none");
+}
+
 /* Create a topic with a Provider through the dialog, find it on the
  * server with that affiliation; the delete dialog refuses a wrong name,
  * then deletes. */
@@ -414,6 +504,7 @@ check_create_delete (XgbWindow *window)
 
   /* Alice owns this one: its configuration can be changed. */
   check_configuration (browser, xgb_browser_view_get_current (browser));
+  check_affiliations (window, node);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-node", NULL));
   delete = find_toplevel (XGB_TYPE_DELETE_DIALOG);

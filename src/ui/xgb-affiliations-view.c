@@ -1,0 +1,474 @@
+/* xgb-affiliations-view.c - who may publish and read a node
+ *
+ * The Affiliations tab of a node's page (stories 8.1–8.4): the list as
+ * the server has it, each entry's affiliation changed or removed in
+ * place, an address added. Every change goes through the guards of
+ * xgb-guard.c first; the list is read anew after each change, so what
+ * it shows is always the server's word.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xgb-affiliations-view.h"
+#include "xgb-confirm-dialog.h"
+#include "xgb-connection.h"
+#include "xgb-error.h"
+#include "xgb-guard.h"
+#include "xgb-jid.h"
+
+struct _XgbAffiliationsView
+{
+  GtkWidget         parent_instance;
+
+  GtkLabel         *intro;
+  GtkListBox       *list;
+  GtkWidget        *add_box;
+  GtkEntry         *jid_entry;
+  GtkDropDown      *add_role;
+  GtkLabel         *status;
+
+  XgbPubsubService *service;
+  char             *node;
+  GPtrArray        *current;       /* of XgbPubsubAffiliation, as last read */
+  GCancellable     *cancellable;
+  gboolean          busy;
+};
+
+G_DEFINE_FINAL_TYPE (XgbAffiliationsView, xgb_affiliations_view, GTK_TYPE_WIDGET)
+
+/* In the order of XEP-0060 table 4, most rights first */
+static const struct
+{
+  const char *value;
+  const char *label;
+} roles[] = {
+  { "owner", N_("Owner") },
+  { "publisher", N_("Publisher") },
+  { "publish-only", N_("Publish-only") },
+  { "member", N_("Member") },
+  { "outcast", N_("Outcast (banned)") },
+};
+
+static GtkStringList *
+role_names (void)
+{
+  GtkStringList *names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    gtk_string_list_append (names, _(roles[i].label));
+  return names;
+}
+
+static int
+role_index (const char *value)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (g_strcmp0 (roles[i].value, value) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void refresh (XgbAffiliationsView *self);
+static void send_change (XgbAffiliationsView *self, const char *jid, const char *affiliation);
+
+/* --- the list ------------------------------------------------------- */
+
+static void
+row_role_cb (GtkDropDown         *dropdown,
+             GParamSpec          *pspec,
+             XgbAffiliationsView *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected < G_N_ELEMENTS (roles))
+    xgb_affiliations_view_request_change (self, g_object_get_data (G_OBJECT (dropdown), "jid"),
+                                          roles[selected].value);
+}
+
+static void
+row_remove_cb (GtkButton           *button,
+               XgbAffiliationsView *self)
+{
+  xgb_affiliations_view_request_change (self, g_object_get_data (G_OBJECT (button), "jid"), "none");
+}
+
+static void
+show_list (XgbAffiliationsView *self)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), self->current != NULL && self->current->len > 0);
+  if (self->current == NULL)
+    return;
+
+  for (guint i = 0; i < self->current->len; i++)
+    {
+      const XgbPubsubAffiliation *a = self->current->pdata[i];
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (a->jid);
+      int index = role_index (a->affiliation);
+      g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), a->jid);
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 6);
+      gtk_widget_set_margin_top (box, 6);
+      gtk_widget_set_margin_bottom (box, 6);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_box_append (GTK_BOX (box), label);
+
+      if (index >= 0)
+        {
+          g_autoptr(GtkStringList) names = role_names ();
+          GtkWidget *dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
+          g_autofree char *role_label = g_strdup_printf (_("Affiliation of %s"), a->jid);
+
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), (guint) index);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, role_label, -1);
+          g_object_set_data_full (G_OBJECT (dropdown), "jid", g_strdup (a->jid), g_free);
+          g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (row_role_cb), self, 0);
+          gtk_box_append (GTK_BOX (box), dropdown);
+        }
+      else
+        gtk_box_append (GTK_BOX (box), gtk_label_new (a->affiliation));
+
+      gtk_widget_set_tooltip_text (remove, remove_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+      g_object_set_data_full (G_OBJECT (remove), "jid", g_strdup (a->jid), g_free);
+      g_signal_connect_object (remove, "clicked", G_CALLBACK (row_remove_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_append (self->list, box);
+    }
+}
+
+static void
+set_busy (XgbAffiliationsView *self,
+          gboolean             busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->list), !busy);
+  gtk_widget_set_sensitive (self->add_box, !busy && self->current != NULL);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(XgbAffiliationsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  if (list == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
+        text = g_strdup_printf (_("Only an owner of this node may see and change who may use it. %s"),
+                                error->message);
+      else
+        text = g_strdup_printf (_("Could not read the affiliations: %s"), error->message);
+      gtk_label_set_text (self->status, text);
+    }
+  else
+    {
+      self->current = g_steal_pointer (&list);
+      if (self->current->len == 0)
+        gtk_label_set_text (self->status, _("The server lists no affiliations for this node."));
+      else if (g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
+        gtk_label_set_text (self->status, "");
+    }
+  show_list (self);
+  set_busy (self, FALSE);
+}
+
+static void
+refresh (XgbAffiliationsView *self)
+{
+  set_busy (self, TRUE);
+  xgb_pubsub_service_get_affiliations_async (self->service, self->node, self->cancellable,
+                                             loaded_cb, g_object_ref (self));
+}
+
+/* --- changes -------------------------------------------------------- */
+
+typedef struct
+{
+  XgbAffiliationsView *self;
+  char                *jid;
+  char                *affiliation;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_object_unref (change->self);
+  g_free (change->jid);
+  g_free (change->affiliation);
+  g_free (change);
+}
+
+static void
+changed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Change *change = user_data;
+  XgbAffiliationsView *self = change->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    {
+      int index = role_index (change->affiliation);
+
+      text = index < 0 ? g_strdup_printf (_("Removed “%s”."), change->jid)
+                       : g_strdup_printf (_("“%s” is now %s."), change->jid, _(roles[index].label));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      change_free (change);
+      return;
+    }
+  else if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
+    text = g_strdup_printf (_("Not changed: only an owner of this node may change who may use it. %s"),
+                            error->message);
+  else
+    text = g_strdup_printf (_("Not changed: %s"), error->message);
+
+  gtk_label_set_text (self->status, text);
+  refresh (self);
+  change_free (change);
+}
+
+static void
+send_change (XgbAffiliationsView *self,
+             const char          *jid,
+             const char          *affiliation)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  XgbPubsubAffiliation a = { (char *) jid, (char *) affiliation };
+  Change *change = g_new0 (Change, 1);
+
+  change->self = g_object_ref (self);
+  change->jid = g_strdup (jid);
+  change->affiliation = g_strdup (affiliation);
+  g_ptr_array_add (one, &a);
+  set_busy (self, TRUE);
+  gtk_label_set_text (self->status, _("Sending…"));
+  xgb_pubsub_service_set_affiliations_async (self->service, self->node, one, self->cancellable, changed_cb, change);
+}
+
+static void
+confirmed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Change *change = user_data;
+
+  if (xgb_confirm_dialog_run_finish (XGB_CONFIRM_DIALOG (object), result, NULL))
+    send_change (change->self, change->jid, change->affiliation);
+  else
+    {
+      gtk_label_set_text (change->self->status, _("Not changed."));
+      show_list (change->self);   /* puts the row's choice back */
+    }
+  change_free (change);
+}
+
+/**
+ * xgb_affiliations_view_request_change:
+ * @affiliation: the new affiliation; "none" removes the entry
+ *
+ * What choosing in a row, Remove or Add does: refused, confirmed first,
+ * or sent at once, as the guards say.
+ */
+void
+xgb_affiliations_view_request_change (XgbAffiliationsView *self,
+                                      const char          *jid,
+                                      const char          *affiliation)
+{
+  g_autofree char *why = NULL;
+  const char *own = xgb_connection_get_jid (xgb_pubsub_service_get_connection (self->service));
+
+  g_return_if_fail (XGB_IS_AFFILIATIONS_VIEW (self));
+  if (self->busy || self->node == NULL || self->current == NULL)
+    return;
+
+  switch (xgb_guard_affiliation_change (self->current, self->node, own, jid, affiliation, &why))
+    {
+    case XGB_GUARD_REFUSE:
+      gtk_label_set_text (self->status, why);
+      show_list (self);
+      break;
+
+    case XGB_GUARD_CONFIRM:
+      {
+        GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+        XgbConfirmDialog *dialog = xgb_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                           _("Change your own affiliation?"), why,
+                                                           _("C_hange Anyway"));
+        Change *change = g_new0 (Change, 1);
+
+        change->self = g_object_ref (self);
+        change->jid = g_strdup (jid);
+        change->affiliation = g_strdup (affiliation);
+        gtk_label_set_text (self->status, _("Waiting for your confirmation…"));
+        xgb_confirm_dialog_run_async (dialog, NULL, confirmed_cb, change);
+      }
+      break;
+
+    case XGB_GUARD_OK:
+    default:
+      send_change (self, jid, affiliation);
+      break;
+    }
+}
+
+static void
+add_cb (XgbAffiliationsView *self)
+{
+  g_autofree char *jid = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->jid_entry))));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbJid) parsed = NULL;
+  guint selected = gtk_drop_down_get_selected (self->add_role);
+
+  if (*jid == '\0' || (parsed = xgb_jid_parse (jid, &error)) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Enter a valid address: %s"),
+                                               error ? error->message : _("the address is empty"));
+
+      gtk_label_set_text (self->status, text);
+      gtk_widget_grab_focus (GTK_WIDGET (self->jid_entry));
+      return;
+    }
+  if (selected >= G_N_ELEMENTS (roles))
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
+  xgb_affiliations_view_request_change (self, jid, roles[selected].value);
+}
+
+/* --- public --------------------------------------------------------- */
+
+/**
+ * xgb_affiliations_view_load:
+ * @node: (nullable): the node; NULL for a virtual folder
+ */
+void
+xgb_affiliations_view_load (XgbAffiliationsView *self,
+                            XgbPubsubService    *service,
+                            const char          *node)
+{
+  g_return_if_fail (XGB_IS_AFFILIATIONS_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->service, service);
+  g_free (self->node);
+  self->node = g_strdup (node);
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  show_list (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
+
+  if (node == NULL || service == NULL)
+    {
+      gtk_label_set_text (self->intro, _("A folder only groups topics by name: it has no affiliations of its own."));
+      gtk_label_set_text (self->status, "");
+      gtk_widget_set_visible (self->add_box, FALSE);
+      self->busy = FALSE;
+      return;
+    }
+
+  {
+    g_autofree char *intro = g_strdup_printf (_("Who may publish to and read “%s”. A change is sent to the "
+                                                "server at once."), node);
+
+    gtk_label_set_text (self->intro, intro);
+  }
+  gtk_widget_set_visible (self->add_box, TRUE);
+  gtk_label_set_text (self->status, _("Loading…"));
+  refresh (self);
+}
+
+gboolean
+xgb_affiliations_view_get_busy (XgbAffiliationsView *self)
+{
+  g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), FALSE);
+  return self->busy;
+}
+
+/* Returns: (transfer none) (nullable) (element-type XgbPubsubAffiliation) */
+GPtrArray *
+xgb_affiliations_view_get_current (XgbAffiliationsView *self)
+{
+  g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), NULL);
+  return self->current;
+}
+
+const char *
+xgb_affiliations_view_get_status (XgbAffiliationsView *self)
+{
+  g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), NULL);
+  return gtk_label_get_text (self->status);
+}
+
+/* --- the object ----------------------------------------------------- */
+
+static void
+xgb_affiliations_view_dispose (GObject *object)
+{
+  XgbAffiliationsView *self = XGB_AFFILIATIONS_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_AFFILIATIONS_VIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->service);
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  g_clear_pointer (&self->node, g_free);
+
+  G_OBJECT_CLASS (xgb_affiliations_view_parent_class)->dispose (object);
+}
+
+static void
+xgb_affiliations_view_class_init (XgbAffiliationsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xgb_affiliations_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-affiliations-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, intro);
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, list);
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, add_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, jid_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, add_role);
+  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, status);
+  gtk_widget_class_bind_template_callback (widget_class, add_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "xgbaffiliationsview");
+}
+
+static void
+xgb_affiliations_view_init (XgbAffiliationsView *self)
+{
+  g_autoptr(GtkStringList) names = role_names ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_model (self->add_role, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->add_role, (guint) role_index ("publisher"));
+}
