@@ -18,6 +18,7 @@
 #include "xgb-error.h"
 #include "xgb-guard.h"
 #include "xgb-jid.h"
+#include "xgb-list-row.h"
 
 struct _XgbAffiliationsView
 {
@@ -98,10 +99,10 @@ row_remove_cb (GtkButton           *button,
 static void
 show_list (XgbAffiliationsView *self)
 {
-  GtkWidget *row;
+  GtkWidget *old;
 
-  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, row);
+  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, old);
   gtk_widget_set_visible (GTK_WIDGET (self->list), self->current != NULL && self->current->len > 0);
   if (self->current == NULL)
     return;
@@ -109,43 +110,30 @@ show_list (XgbAffiliationsView *self)
   for (guint i = 0; i < self->current->len; i++)
     {
       const XgbPubsubAffiliation *a = self->current->pdata[i];
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = gtk_label_new (a->jid);
+      GtkWidget *row = xgb_list_row_new (a->jid);
       int index = role_index (a->affiliation);
       g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), a->jid);
-      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-
-      gtk_widget_set_margin_start (box, 12);
-      gtk_widget_set_margin_end (box, 6);
-      gtk_widget_set_margin_top (box, 6);
-      gtk_widget_set_margin_bottom (box, 6);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-      gtk_box_append (GTK_BOX (box), label);
+      g_autofree char *role_label = g_strdup_printf (_("Affiliation of %s"), a->jid);
 
       if (index >= 0)
         {
           g_autoptr(GtkStringList) names = role_names ();
           GtkWidget *dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
-          g_autofree char *role_label = g_strdup_printf (_("Affiliation of %s"), a->jid);
 
           gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), (guint) index);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, role_label, -1);
-          g_object_set_data_full (G_OBJECT (dropdown), "jid", g_strdup (a->jid), g_free);
+          xgb_list_row_add_action (row, dropdown, role_label, "jid", a->jid);
           g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (row_role_cb), self, 0);
-          gtk_box_append (GTK_BOX (box), dropdown);
         }
       else
-        gtk_box_append (GTK_BOX (box), gtk_label_new (a->affiliation));
+        xgb_list_row_add_action (row, gtk_label_new (a->affiliation), NULL, NULL, NULL);
 
-      gtk_widget_set_tooltip_text (remove, remove_label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-      g_object_set_data_full (G_OBJECT (remove), "jid", g_strdup (a->jid), g_free);
-      g_signal_connect_object (remove, "clicked", G_CALLBACK (row_remove_cb), self, 0);
-      gtk_box_append (GTK_BOX (box), remove);
-      gtk_list_box_append (self->list, box);
+      {
+        GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+        xgb_list_row_add_action (row, remove, remove_label, "jid", a->jid);
+        g_signal_connect_object (remove, "clicked", G_CALLBACK (row_remove_cb), self, 0);
+      }
+      gtk_list_box_append (self->list, row);
     }
 }
 

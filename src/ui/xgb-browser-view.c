@@ -16,6 +16,7 @@
 
 #include "xgb-browser-view.h"
 #include "xgb-affiliations-view.h"
+#include "xgb-list-row.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
 
@@ -301,25 +302,13 @@ parents_cb (GObject      *object,
                                    g_strv_length (parents)));
   for (guint i = 0; parents[i] != NULL; i++)
     {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = gtk_label_new (parents[i]);
+      GtkWidget *row = xgb_list_row_new (parents[i]);
       GtkWidget *button = gtk_button_new_with_mnemonic (_("Take _Out"));
       g_autofree char *tip = g_strdup_printf (_("Take this node out of “%s”"), parents[i]);
 
-      gtk_widget_set_margin_start (box, 12);
-      gtk_widget_set_margin_end (box, 6);
-      gtk_widget_set_margin_top (box, 6);
-      gtk_widget_set_margin_bottom (box, 6);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_set_tooltip_text (button, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
-      g_object_set_data_full (G_OBJECT (button), "collection", g_strdup (parents[i]), g_free);
+      xgb_list_row_add_action (row, button, tip, "collection", parents[i]);
       g_signal_connect_object (button, "clicked", G_CALLBACK (take_out_cb), self, 0);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_box_append (GTK_BOX (box), button);
-      gtk_list_box_append (self->parents_list, box);
+      gtk_list_box_append (self->parents_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->parents_list), TRUE);
 }
@@ -715,7 +704,6 @@ show_node (XgbBrowserView *self,
     trail = fallback = name_trail (self, node);
   gtk_label_set_text (self->breadcrumb_label, self->trail_from_parents ? "" : *trail ? trail : _("Top level"));
   gtk_label_set_text (self->node_heading, xgb_node_get_label (node));
-  gtk_label_select_region (self->node_heading, 0, 0);
   gtk_label_set_text (self->kind_label, kind);
   gtk_label_set_text (self->name_label, xgb_node_get_name (node) ? xgb_node_get_name (node)
                                                                  : xgb_node_get_path (node));
