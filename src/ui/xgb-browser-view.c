@@ -17,6 +17,7 @@
 #include "xgb-browser-view.h"
 #include "xgb-affiliations-view.h"
 #include "xgb-list-row.h"
+#include "xgb-subscriptions-view.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
 
@@ -59,6 +60,8 @@ struct _XgbBrowserView
   char               *config_node;   /* whose form config_view shows */
   XgbAffiliationsView *affiliations_view;
   gboolean            affiliations_loaded;  /* for the current node */
+  XgbSubscriptionsView *subscriptions_view;
+  gboolean            subscriptions_loaded;
 
   XgbNodeTree        *tree;
   GtkTreeListModel   *hierarchy;
@@ -564,6 +567,13 @@ node_tab_cb (XgbBrowserView *self)
       xgb_affiliations_view_load (self->affiliations_view, xgb_node_tree_get_service (self->tree),
                                   xgb_node_get_name (self->current));
     }
+  else if (g_strcmp0 (tab, "subscriptions") == 0 && self->current != NULL && self->tree != NULL &&
+           !self->subscriptions_loaded)
+    {
+      self->subscriptions_loaded = TRUE;
+      xgb_subscriptions_view_load (self->subscriptions_view, xgb_node_tree_get_service (self->tree),
+                                   xgb_node_get_name (self->current));
+    }
 }
 
 static void
@@ -772,6 +782,7 @@ show_node (XgbBrowserView *self,
   gtk_stack_set_visible_child_name (self->page_stack, "node");
   g_clear_pointer (&self->config_node, g_free);
   self->affiliations_loaded = FALSE;
+  self->subscriptions_loaded = FALSE;
   node_tab_cb (self);
 }
 
@@ -985,6 +996,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   g_type_ensure (XGB_TYPE_SESSION_VIEW);
   g_type_ensure (XGB_TYPE_FORM_VIEW);
   g_type_ensure (XGB_TYPE_AFFILIATIONS_VIEW);
+  g_type_ensure (XGB_TYPE_SUBSCRIPTIONS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-browser-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
@@ -1023,6 +1035,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, node_tabs);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, affiliations_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, subscriptions_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_apply);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);

@@ -12,6 +12,7 @@
 #include "xgb-affiliations-view.h"
 #include "xgb-confirm-dialog.h"
 #include "xgb-create-dialog.h"
+#include "xgb-subscriptions-view.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
 #include "xgb-delete-dialog.h"
@@ -429,6 +430,86 @@ check_affiliations (XgbWindow  *window,
   g_assert_cmpstr (affiliation_on_server (window, node, bob), ==, "none");
 }
 
+static gboolean
+subscriptions_say (gpointer view)
+{
+  return !xgb_subscriptions_view_get_busy (view) && xgb_subscriptions_view_get_current (view) != NULL &&
+         strstr (xgb_subscriptions_view_get_status (view), g_object_get_data (G_OBJECT (view), "expected")) != NULL;
+}
+
+static void
+wait_subscriptions (XgbSubscriptionsView *view,
+                    const char           *expected)
+{
+  g_object_set_data_full (G_OBJECT (view), "expected", g_strdup (expected), g_free);
+  xgb_ui_wait (subscriptions_say, view, 30);
+}
+
+static const char *
+subscription_on_server (XgbWindow  *window,
+                        const char *node,
+                        const char *jid)
+{
+  XgbPubsubService *service = xgb_node_tree_get_service (xgb_browser_view_get_tree (xgb_window_get_browser_view (window)));
+  XgbTestResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  static char found[32];
+
+  xgb_pubsub_service_get_subscriptions_async (service, node, NULL, xgb_test_result_cb, &r);
+  list = xgb_pubsub_service_list_finish (service, xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+  g_strlcpy (found, "none", sizeof found);
+  for (guint i = 0; i < list->len; i++)
+    {
+      XgbPubsubSubscription *sub = list->pdata[i];
+
+      if (g_str_equal (sub->jid, jid))
+        g_strlcpy (found, sub->subscription, sizeof found);
+    }
+  return found;
+}
+
+/* Stories 7.1–7.4 on the Subscribers tab: subscribe an address, see it
+ * on the server; unsubscribing asks first (Cancel keeps it). */
+static void
+check_subscriptions (XgbWindow  *window,
+                     const char *node)
+{
+  XgbBrowserView *browser = xgb_window_get_browser_view (window);
+  XgbSubscriptionsView *view = XGB_SUBSCRIPTIONS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                                      XGB_TYPE_BROWSER_VIEW,
+                                                                                      "subscriptions_view"));
+  const char *bob = xgb_test_env ("XGB_TEST_BOB_JID");
+  XgbConfirmDialog *confirm;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                              XGB_TYPE_BROWSER_VIEW, "node_tabs")),
+                                    "subscriptions");
+  wait_subscriptions (view, "No one subscribes");
+
+  xgb_subscriptions_view_subscribe (view, bob);
+  wait_subscriptions (view, "Subscribed “");
+  g_assert_cmpuint (xgb_subscriptions_view_get_current (view)->len, ==, 1);
+  g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "subscribed");
+  xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "subscriptions.png");
+
+  xgb_subscriptions_view_unsubscribe (view, bob, NULL);
+  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  g_assert_nonnull (confirm);
+  xgb_confirm_dialog_respond (confirm, FALSE);
+  wait_subscriptions (view, "Not changed.");
+  g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "subscribed");
+
+  xgb_subscriptions_view_unsubscribe (view, bob, NULL);
+  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  g_assert_nonnull (confirm);
+  xgb_confirm_dialog_respond (confirm, TRUE);
+  wait_subscriptions (view, "Unsubscribed “");
+  g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "none");
+}
+
 /* Create a topic with a Provider through the dialog, find it on the
  * server with that affiliation; the delete dialog refuses a wrong name,
  * then deletes. */
@@ -505,6 +586,7 @@ check_create_delete (XgbWindow *window)
   /* Alice owns this one: its configuration can be changed. */
   check_configuration (browser, xgb_browser_view_get_current (browser));
   check_affiliations (window, node);
+  check_subscriptions (window, node);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-node", NULL));
   delete = find_toplevel (XGB_TYPE_DELETE_DIALOG);

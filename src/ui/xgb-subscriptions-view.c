@@ -1,0 +1,401 @@
+/* xgb-subscriptions-view.c - who receives what a node publishes
+ *
+ * The Subscriptions tab of a node's page (stories 7.1–7.4): the
+ * subscriptions as the server has them (address, state, subscription
+ * id), subscribing an address, and unsubscribing one after a
+ * confirmation. The list is read anew after each change.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xgb-confirm-dialog.h"
+#include "xgb-error.h"
+#include "xgb-jid.h"
+#include "xgb-list-row.h"
+#include "xgb-subscriptions-view.h"
+
+struct _XgbSubscriptionsView
+{
+  GtkWidget         parent_instance;
+
+  GtkLabel         *intro;
+  GtkListBox       *list;
+  GtkWidget        *add_box;
+  GtkEntry         *jid_entry;
+  GtkLabel         *status;
+
+  XgbPubsubService *service;
+  char             *node;
+  GPtrArray        *current;       /* of XgbPubsubSubscription, as last read */
+  GCancellable     *cancellable;
+  gboolean          busy;
+};
+
+G_DEFINE_FINAL_TYPE (XgbSubscriptionsView, xgb_subscriptions_view, GTK_TYPE_WIDGET)
+
+static const char *
+state_label (const char *state)
+{
+  if (g_strcmp0 (state, "subscribed") == 0)
+    return _("Subscribed");
+  if (g_strcmp0 (state, "pending") == 0)
+    return _("Waiting for approval");
+  if (g_strcmp0 (state, "unconfigured") == 0)
+    return _("Options required first");
+  return state;
+}
+
+static void
+set_busy (XgbSubscriptionsView *self,
+          gboolean              busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->list), !busy);
+  gtk_widget_set_sensitive (self->add_box, !busy && self->current != NULL);
+}
+
+static void
+unsubscribe_clicked_cb (GtkButton            *button,
+                        XgbSubscriptionsView *self)
+{
+  xgb_subscriptions_view_unsubscribe (self, g_object_get_data (G_OBJECT (button), "jid"),
+                                      g_object_get_data (G_OBJECT (button), "subid"));
+}
+
+static void
+show_list (XgbSubscriptionsView *self)
+{
+  GtkWidget *old;
+
+  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, old);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), self->current != NULL && self->current->len > 0);
+  if (self->current == NULL)
+    return;
+
+  for (guint i = 0; i < self->current->len; i++)
+    {
+      const XgbPubsubSubscription *s = self->current->pdata[i];
+      GtkWidget *row = xgb_list_row_new (s->jid);
+      GtkWidget *state = gtk_label_new (state_label (s->subscription));
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unsubscribe"));
+      g_autofree char *description = g_strdup_printf (_("Unsubscribe %s"), s->jid);
+
+      gtk_widget_add_css_class (state, "dim-label");
+      if (s->subid != NULL)
+        {
+          g_autofree char *tip = g_strdup_printf (_("Subscription id %s"), s->subid);
+
+          gtk_widget_set_tooltip_text (state, tip);
+        }
+      xgb_list_row_add_action (row, state, NULL, NULL, NULL);
+      xgb_list_row_add_action (row, button, description, "jid", s->jid);
+      g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (unsubscribe_clicked_cb), self, 0);
+      gtk_list_box_append (self->list, row);
+    }
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(XgbSubscriptionsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  if (list == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
+        text = g_strdup_printf (_("Only an owner of this node may see and manage its subscriptions. %s"),
+                                error->message);
+      else
+        text = g_strdup_printf (_("Could not read the subscriptions: %s"), error->message);
+      gtk_label_set_text (self->status, text);
+    }
+  else
+    {
+      self->current = g_steal_pointer (&list);
+      if (self->current->len == 0 && g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
+        gtk_label_set_text (self->status, _("No one subscribes to this node."));
+      else if (g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
+        gtk_label_set_text (self->status, "");
+    }
+  show_list (self);
+  set_busy (self, FALSE);
+}
+
+static void
+refresh (XgbSubscriptionsView *self)
+{
+  set_busy (self, TRUE);
+  xgb_pubsub_service_get_subscriptions_async (self->service, self->node, self->cancellable,
+                                              loaded_cb, g_object_ref (self));
+}
+
+/* --- changes -------------------------------------------------------- */
+
+typedef struct
+{
+  XgbSubscriptionsView *self;
+  char                 *jid;
+  char                 *subid;
+  gboolean              subscribe;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_object_unref (change->self);
+  g_free (change->jid);
+  g_free (change->subid);
+  g_free (change);
+}
+
+static void
+changed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Change *change = user_data;
+  XgbSubscriptionsView *self = change->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
+    text = change->subscribe ? g_strdup_printf (_("Subscribed “%s”."), change->jid)
+                             : g_strdup_printf (_("Unsubscribed “%s”."), change->jid);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      change_free (change);
+      return;
+    }
+  else
+    text = g_strdup_printf (_("Not changed: %s"), error->message);
+
+  gtk_label_set_text (self->status, text);
+  refresh (self);
+  change_free (change);
+}
+
+static void
+send_change (Change *change)
+{
+  XgbSubscriptionsView *self = change->self;
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  XgbPubsubSubscription s = { change->jid, (char *) (change->subscribe ? "subscribed" : "none"), change->subid };
+
+  g_ptr_array_add (one, &s);
+  set_busy (self, TRUE);
+  gtk_label_set_text (self->status, _("Sending…"));
+  xgb_pubsub_service_set_subscriptions_async (self->service, self->node, one, self->cancellable,
+                                              changed_cb, change);
+}
+
+static Change *
+change_new (XgbSubscriptionsView *self,
+            const char           *jid,
+            const char           *subid,
+            gboolean              subscribe)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->self = g_object_ref (self);
+  change->jid = g_strdup (jid);
+  change->subid = g_strdup (subid);
+  change->subscribe = subscribe;
+  return change;
+}
+
+void
+xgb_subscriptions_view_subscribe (XgbSubscriptionsView *self,
+                                  const char           *jid)
+{
+  g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
+  if (self->busy || self->node == NULL || self->current == NULL)
+    return;
+  send_change (change_new (self, jid, NULL, TRUE));
+}
+
+static void
+confirmed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Change *change = user_data;
+
+  if (xgb_confirm_dialog_run_finish (XGB_CONFIRM_DIALOG (object), result, NULL))
+    send_change (change);
+  else
+    {
+      gtk_label_set_text (change->self->status, _("Not changed."));
+      change_free (change);
+    }
+}
+
+/**
+ * xgb_subscriptions_view_unsubscribe:
+ * @subid: (nullable): which of the address's subscriptions
+ *
+ * Asks first: the subscriber silently stops receiving items.
+ */
+void
+xgb_subscriptions_view_unsubscribe (XgbSubscriptionsView *self,
+                                    const char           *jid,
+                                    const char           *subid)
+{
+  GtkRoot *root;
+  g_autofree char *heading = NULL;
+  g_autofree char *explanation = NULL;
+  XgbConfirmDialog *dialog;
+
+  g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
+  if (self->busy || self->node == NULL || self->current == NULL)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  heading = g_strdup_printf (_("Unsubscribe “%s”?"), jid);
+  explanation = g_strdup_printf (_("“%s” stops receiving what is published to “%s”, and its subscription "
+                                   "options are lost. Subscribing it again starts afresh."), jid, self->node);
+  dialog = xgb_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, explanation,
+                                   _("_Unsubscribe"));
+  gtk_label_set_text (self->status, _("Waiting for your confirmation…"));
+  xgb_confirm_dialog_run_async (dialog, NULL, confirmed_cb, change_new (self, jid, subid, FALSE));
+}
+
+static void
+subscribe_cb (XgbSubscriptionsView *self)
+{
+  g_autofree char *jid = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->jid_entry))));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbJid) parsed = NULL;
+
+  if (*jid == '\0' || (parsed = xgb_jid_parse (jid, &error)) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Enter a valid address: %s"),
+                                               error ? error->message : _("the address is empty"));
+
+      gtk_label_set_text (self->status, text);
+      gtk_widget_grab_focus (GTK_WIDGET (self->jid_entry));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
+  xgb_subscriptions_view_subscribe (self, jid);
+}
+
+/* --- public --------------------------------------------------------- */
+
+/**
+ * xgb_subscriptions_view_load:
+ * @node: (nullable): the node; NULL for a virtual folder
+ */
+void
+xgb_subscriptions_view_load (XgbSubscriptionsView *self,
+                             XgbPubsubService     *service,
+                             const char           *node)
+{
+  g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->service, service);
+  g_free (self->node);
+  self->node = g_strdup (node);
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  show_list (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
+
+  if (node == NULL || service == NULL)
+    {
+      gtk_label_set_text (self->intro, _("A folder only groups topics by name: nobody subscribes to it."));
+      gtk_label_set_text (self->status, "");
+      gtk_widget_set_visible (self->add_box, FALSE);
+      self->busy = FALSE;
+      return;
+    }
+
+  {
+    g_autofree char *intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
+
+    gtk_label_set_text (self->intro, intro);
+  }
+  gtk_widget_set_visible (self->add_box, TRUE);
+  gtk_label_set_text (self->status, _("Loading…"));
+  refresh (self);
+}
+
+gboolean
+xgb_subscriptions_view_get_busy (XgbSubscriptionsView *self)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), FALSE);
+  return self->busy;
+}
+
+/* Returns: (transfer none) (nullable) (element-type XgbPubsubSubscription) */
+GPtrArray *
+xgb_subscriptions_view_get_current (XgbSubscriptionsView *self)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
+  return self->current;
+}
+
+const char *
+xgb_subscriptions_view_get_status (XgbSubscriptionsView *self)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
+  return gtk_label_get_text (self->status);
+}
+
+/* --- the object ----------------------------------------------------- */
+
+static void
+xgb_subscriptions_view_dispose (GObject *object)
+{
+  XgbSubscriptionsView *self = XGB_SUBSCRIPTIONS_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SUBSCRIPTIONS_VIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->service);
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  g_clear_pointer (&self->node, g_free);
+
+  G_OBJECT_CLASS (xgb_subscriptions_view_parent_class)->dispose (object);
+}
+
+static void
+xgb_subscriptions_view_class_init (XgbSubscriptionsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xgb_subscriptions_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-subscriptions-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, intro);
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, list);
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, add_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, jid_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, status);
+  gtk_widget_class_bind_template_callback (widget_class, subscribe_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "xgbsubscriptionsview");
+}
+
+static void
+xgb_subscriptions_view_init (XgbSubscriptionsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
