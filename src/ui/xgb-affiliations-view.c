@@ -17,25 +17,15 @@
 #include "xgb-connection.h"
 #include "xgb-error.h"
 #include "xgb-guard.h"
-#include "xgb-jid.h"
+#include "xgb-list-pane.h"
 #include "xgb-list-row.h"
 
 struct _XgbAffiliationsView
 {
   GtkWidget         parent_instance;
 
-  GtkLabel         *intro;
-  GtkListBox       *list;
-  GtkWidget        *add_box;
-  GtkEntry         *jid_entry;
   GtkDropDown      *add_role;
-  GtkLabel         *status;
-
-  XgbPubsubService *service;
-  char             *node;
-  GPtrArray        *current;       /* of XgbPubsubAffiliation, as last read */
-  GCancellable     *cancellable;
-  gboolean          busy;
+  XgbListPane       pane;
 };
 
 G_DEFINE_FINAL_TYPE (XgbAffiliationsView, xgb_affiliations_view, GTK_TYPE_WIDGET)
@@ -99,17 +89,13 @@ row_remove_cb (GtkButton           *button,
 static void
 show_list (XgbAffiliationsView *self)
 {
-  GtkWidget *old;
-
-  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, old);
-  gtk_widget_set_visible (GTK_WIDGET (self->list), self->current != NULL && self->current->len > 0);
-  if (self->current == NULL)
+  xgb_list_pane_clear_rows (&self->pane);
+  if (self->pane.current == NULL)
     return;
 
-  for (guint i = 0; i < self->current->len; i++)
+  for (guint i = 0; i < self->pane.current->len; i++)
     {
-      const XgbPubsubAffiliation *a = self->current->pdata[i];
+      const XgbPubsubAffiliation *a = self->pane.current->pdata[i];
       GtkWidget *row = xgb_list_row_new (a->jid);
       int index = role_index (a->affiliation);
       g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), a->jid);
@@ -133,17 +119,8 @@ show_list (XgbAffiliationsView *self)
         xgb_list_row_add_action (row, remove, remove_label, "jid", a->jid);
         g_signal_connect_object (remove, "clicked", G_CALLBACK (row_remove_cb), self, 0);
       }
-      gtk_list_box_append (self->list, row);
+      gtk_list_box_append (self->pane.list, row);
     }
-}
-
-static void
-set_busy (XgbAffiliationsView *self,
-          gboolean             busy)
-{
-  self->busy = busy;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->list), !busy);
-  gtk_widget_set_sensitive (self->add_box, !busy && self->current != NULL);
 }
 
 static void
@@ -153,39 +130,20 @@ loaded_cb (GObject      *object,
 {
   g_autoptr(XgbAffiliationsView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  GPtrArray *list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  if (list == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
-        text = g_strdup_printf (_("Only an owner of this node may see and change who may use it. %s"),
-                                error->message);
-      else
-        text = g_strdup_printf (_("Could not read the affiliations: %s"), error->message);
-      gtk_label_set_text (self->status, text);
-    }
-  else
-    {
-      self->current = g_steal_pointer (&list);
-      if (self->current->len == 0)
-        gtk_label_set_text (self->status, _("The server lists no affiliations for this node."));
-      else if (g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
-        gtk_label_set_text (self->status, "");
-    }
+  xgb_list_pane_take (&self->pane, list, error, _("Only an owner of this node may see and change who may use it."),
+                      _("Could not read the affiliations:"), _("The server lists no affiliations for this node."));
   show_list (self);
-  set_busy (self, FALSE);
 }
 
 static void
 refresh (XgbAffiliationsView *self)
 {
-  set_busy (self, TRUE);
-  xgb_pubsub_service_get_affiliations_async (self->service, self->node, self->cancellable,
+  xgb_list_pane_set_busy (&self->pane, TRUE);
+  xgb_pubsub_service_get_affiliations_async (self->pane.service, self->pane.node, self->pane.cancellable,
                                              loaded_cb, g_object_ref (self));
 }
 
@@ -235,7 +193,7 @@ changed_cb (GObject      *object,
   else
     text = g_strdup_printf (_("Not changed: %s"), error->message);
 
-  gtk_label_set_text (self->status, text);
+  gtk_label_set_text (self->pane.status, text);
   refresh (self);
   change_free (change);
 }
@@ -253,9 +211,9 @@ send_change (XgbAffiliationsView *self,
   change->jid = g_strdup (jid);
   change->affiliation = g_strdup (affiliation);
   g_ptr_array_add (one, &a);
-  set_busy (self, TRUE);
-  gtk_label_set_text (self->status, _("Sending…"));
-  xgb_pubsub_service_set_affiliations_async (self->service, self->node, one, self->cancellable, changed_cb, change);
+  xgb_list_pane_set_busy (&self->pane, TRUE);
+  gtk_label_set_text (self->pane.status, _("Sending…"));
+  xgb_pubsub_service_set_affiliations_async (self->pane.service, self->pane.node, one, self->pane.cancellable, changed_cb, change);
 }
 
 static void
@@ -269,7 +227,7 @@ confirmed_cb (GObject      *object,
     send_change (change->self, change->jid, change->affiliation);
   else
     {
-      gtk_label_set_text (change->self->status, _("Not changed."));
+      gtk_label_set_text (change->self->pane.status, _("Not changed."));
       show_list (change->self);   /* puts the row's choice back */
     }
   change_free (change);
@@ -288,16 +246,16 @@ xgb_affiliations_view_request_change (XgbAffiliationsView *self,
                                       const char          *affiliation)
 {
   g_autofree char *why = NULL;
-  const char *own = xgb_connection_get_jid (xgb_pubsub_service_get_connection (self->service));
+  const char *own = xgb_connection_get_jid (xgb_pubsub_service_get_connection (self->pane.service));
 
   g_return_if_fail (XGB_IS_AFFILIATIONS_VIEW (self));
-  if (self->busy || self->node == NULL || self->current == NULL)
+  if (self->pane.busy || self->pane.node == NULL || self->pane.current == NULL)
     return;
 
-  switch (xgb_guard_affiliation_change (self->current, self->node, own, jid, affiliation, &why))
+  switch (xgb_guard_affiliation_change (self->pane.current, self->pane.node, own, jid, affiliation, &why))
     {
     case XGB_GUARD_REFUSE:
-      gtk_label_set_text (self->status, why);
+      gtk_label_set_text (self->pane.status, why);
       show_list (self);
       break;
 
@@ -312,7 +270,7 @@ xgb_affiliations_view_request_change (XgbAffiliationsView *self,
         change->self = g_object_ref (self);
         change->jid = g_strdup (jid);
         change->affiliation = g_strdup (affiliation);
-        gtk_label_set_text (self->status, _("Waiting for your confirmation…"));
+        gtk_label_set_text (self->pane.status, _("Waiting for your confirmation…"));
         xgb_confirm_dialog_run_async (dialog, NULL, confirmed_cb, change);
       }
       break;
@@ -327,23 +285,13 @@ xgb_affiliations_view_request_change (XgbAffiliationsView *self,
 static void
 add_cb (XgbAffiliationsView *self)
 {
-  g_autofree char *jid = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->jid_entry))));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbJid) parsed = NULL;
+  g_autofree char *jid = xgb_list_pane_read_jid (&self->pane);
   guint selected = gtk_drop_down_get_selected (self->add_role);
 
-  if (*jid == '\0' || (parsed = xgb_jid_parse (jid, &error)) == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Enter a valid address: %s"),
-                                               error ? error->message : _("the address is empty"));
-
-      gtk_label_set_text (self->status, text);
-      gtk_widget_grab_focus (GTK_WIDGET (self->jid_entry));
-      return;
-    }
+  if (jid == NULL)
+    return;
   if (selected >= G_N_ELEMENTS (roles))
     return;
-  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
   xgb_affiliations_view_request_change (self, jid, roles[selected].value);
 }
 
@@ -355,46 +303,25 @@ add_cb (XgbAffiliationsView *self)
  */
 void
 xgb_affiliations_view_load (XgbAffiliationsView *self,
-                            XgbPubsubService    *service,
-                            const char          *node)
+                            XgbPubsubService *service,
+                            const char       *node)
 {
+  g_autofree char *intro = NULL;
+
   g_return_if_fail (XGB_IS_AFFILIATIONS_VIEW (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_set_object (&self->service, service);
-  g_free (self->node);
-  self->node = g_strdup (node);
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  show_list (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
-
-  if (node == NULL || service == NULL)
-    {
-      gtk_label_set_text (self->intro, _("A folder only groups topics by name: it has no affiliations of its own."));
-      gtk_label_set_text (self->status, "");
-      gtk_widget_set_visible (self->add_box, FALSE);
-      self->busy = FALSE;
-      return;
-    }
-
-  {
-    g_autofree char *intro = g_strdup_printf (_("Who may publish to and read “%s”. A change is sent to the "
-                                                "server at once."), node);
-
-    gtk_label_set_text (self->intro, intro);
-  }
-  gtk_widget_set_visible (self->add_box, TRUE);
-  gtk_label_set_text (self->status, _("Loading…"));
-  refresh (self);
+  if (node != NULL)
+    intro = g_strdup_printf (_("Who may publish to and read “%s”. A change is sent to the server at once."), node);
+  if (xgb_list_pane_load (&self->pane, service, node,
+                          _("A folder only groups topics by name: it has no affiliations of its own."), intro))
+    refresh (self);
 }
 
 gboolean
 xgb_affiliations_view_get_busy (XgbAffiliationsView *self)
 {
   g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), FALSE);
-  return self->busy;
+  return self->pane.busy;
 }
 
 /* Returns: (transfer none) (nullable) (element-type XgbPubsubAffiliation) */
@@ -402,14 +329,14 @@ GPtrArray *
 xgb_affiliations_view_get_current (XgbAffiliationsView *self)
 {
   g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), NULL);
-  return self->current;
+  return self->pane.current;
 }
 
 const char *
 xgb_affiliations_view_get_status (XgbAffiliationsView *self)
 {
   g_return_val_if_fail (XGB_IS_AFFILIATIONS_VIEW (self), NULL);
-  return gtk_label_get_text (self->status);
+  return gtk_label_get_text (self->pane.status);
 }
 
 /* --- the object ----------------------------------------------------- */
@@ -419,14 +346,10 @@ xgb_affiliations_view_dispose (GObject *object)
 {
   XgbAffiliationsView *self = XGB_AFFILIATIONS_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  xgb_list_pane_clear (&self->pane);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_AFFILIATIONS_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->service);
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  g_clear_pointer (&self->node, g_free);
 
   G_OBJECT_CLASS (xgb_affiliations_view_parent_class)->dispose (object);
 }
@@ -440,12 +363,8 @@ xgb_affiliations_view_class_init (XgbAffiliationsViewClass *klass)
   object_class->dispose = xgb_affiliations_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-affiliations-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, intro);
-  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, list);
-  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, add_box);
-  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, jid_entry);
+  XGB_LIST_PANE_BIND (widget_class, XgbAffiliationsView, pane);
   gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, add_role);
-  gtk_widget_class_bind_template_child (widget_class, XgbAffiliationsView, status);
   gtk_widget_class_bind_template_callback (widget_class, add_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbaffiliationsview");

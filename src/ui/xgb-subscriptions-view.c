@@ -12,8 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "xgb-confirm-dialog.h"
-#include "xgb-error.h"
-#include "xgb-jid.h"
+#include "xgb-list-pane.h"
 #include "xgb-list-row.h"
 #include "xgb-subscriptions-view.h"
 
@@ -21,17 +20,7 @@ struct _XgbSubscriptionsView
 {
   GtkWidget         parent_instance;
 
-  GtkLabel         *intro;
-  GtkListBox       *list;
-  GtkWidget        *add_box;
-  GtkEntry         *jid_entry;
-  GtkLabel         *status;
-
-  XgbPubsubService *service;
-  char             *node;
-  GPtrArray        *current;       /* of XgbPubsubSubscription, as last read */
-  GCancellable     *cancellable;
-  gboolean          busy;
+  XgbListPane       pane;
 };
 
 G_DEFINE_FINAL_TYPE (XgbSubscriptionsView, xgb_subscriptions_view, GTK_TYPE_WIDGET)
@@ -49,15 +38,6 @@ state_label (const char *state)
 }
 
 static void
-set_busy (XgbSubscriptionsView *self,
-          gboolean              busy)
-{
-  self->busy = busy;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->list), !busy);
-  gtk_widget_set_sensitive (self->add_box, !busy && self->current != NULL);
-}
-
-static void
 unsubscribe_clicked_cb (GtkButton            *button,
                         XgbSubscriptionsView *self)
 {
@@ -68,17 +48,13 @@ unsubscribe_clicked_cb (GtkButton            *button,
 static void
 show_list (XgbSubscriptionsView *self)
 {
-  GtkWidget *old;
-
-  while ((old = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, old);
-  gtk_widget_set_visible (GTK_WIDGET (self->list), self->current != NULL && self->current->len > 0);
-  if (self->current == NULL)
+  xgb_list_pane_clear_rows (&self->pane);
+  if (self->pane.current == NULL)
     return;
 
-  for (guint i = 0; i < self->current->len; i++)
+  for (guint i = 0; i < self->pane.current->len; i++)
     {
-      const XgbPubsubSubscription *s = self->current->pdata[i];
+      const XgbPubsubSubscription *s = self->pane.current->pdata[i];
       GtkWidget *row = xgb_list_row_new (s->jid);
       GtkWidget *state = gtk_label_new (state_label (s->subscription));
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unsubscribe"));
@@ -95,7 +71,7 @@ show_list (XgbSubscriptionsView *self)
       xgb_list_row_add_action (row, button, description, "jid", s->jid);
       g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (unsubscribe_clicked_cb), self, 0);
-      gtk_list_box_append (self->list, row);
+      gtk_list_box_append (self->pane.list, row);
     }
 }
 
@@ -106,39 +82,20 @@ loaded_cb (GObject      *object,
 {
   g_autoptr(XgbSubscriptionsView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  GPtrArray *list = xgb_pubsub_service_list_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  if (list == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
-        text = g_strdup_printf (_("Only an owner of this node may see and manage its subscriptions. %s"),
-                                error->message);
-      else
-        text = g_strdup_printf (_("Could not read the subscriptions: %s"), error->message);
-      gtk_label_set_text (self->status, text);
-    }
-  else
-    {
-      self->current = g_steal_pointer (&list);
-      if (self->current->len == 0 && g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
-        gtk_label_set_text (self->status, _("No one subscribes to this node."));
-      else if (g_str_equal (gtk_label_get_text (self->status), _("Loading…")))
-        gtk_label_set_text (self->status, "");
-    }
+  xgb_list_pane_take (&self->pane, list, error, _("Only an owner of this node may see and manage its subscriptions."),
+                      _("Could not read the subscriptions:"), _("No one subscribes to this node."));
   show_list (self);
-  set_busy (self, FALSE);
 }
 
 static void
 refresh (XgbSubscriptionsView *self)
 {
-  set_busy (self, TRUE);
-  xgb_pubsub_service_get_subscriptions_async (self->service, self->node, self->cancellable,
+  xgb_list_pane_set_busy (&self->pane, TRUE);
+  xgb_pubsub_service_get_subscriptions_async (self->pane.service, self->pane.node, self->pane.cancellable,
                                               loaded_cb, g_object_ref (self));
 }
 
@@ -182,7 +139,7 @@ changed_cb (GObject      *object,
   else
     text = g_strdup_printf (_("Not changed: %s"), error->message);
 
-  gtk_label_set_text (self->status, text);
+  gtk_label_set_text (self->pane.status, text);
   refresh (self);
   change_free (change);
 }
@@ -195,9 +152,9 @@ send_change (Change *change)
   XgbPubsubSubscription s = { change->jid, (char *) (change->subscribe ? "subscribed" : "none"), change->subid };
 
   g_ptr_array_add (one, &s);
-  set_busy (self, TRUE);
-  gtk_label_set_text (self->status, _("Sending…"));
-  xgb_pubsub_service_set_subscriptions_async (self->service, self->node, one, self->cancellable,
+  xgb_list_pane_set_busy (&self->pane, TRUE);
+  gtk_label_set_text (self->pane.status, _("Sending…"));
+  xgb_pubsub_service_set_subscriptions_async (self->pane.service, self->pane.node, one, self->pane.cancellable,
                                               changed_cb, change);
 }
 
@@ -221,7 +178,7 @@ xgb_subscriptions_view_subscribe (XgbSubscriptionsView *self,
                                   const char           *jid)
 {
   g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
-  if (self->busy || self->node == NULL || self->current == NULL)
+  if (self->pane.busy || self->pane.node == NULL || self->pane.current == NULL)
     return;
   send_change (change_new (self, jid, NULL, TRUE));
 }
@@ -237,7 +194,7 @@ confirmed_cb (GObject      *object,
     send_change (change);
   else
     {
-      gtk_label_set_text (change->self->status, _("Not changed."));
+      gtk_label_set_text (change->self->pane.status, _("Not changed."));
       change_free (change);
     }
 }
@@ -259,36 +216,26 @@ xgb_subscriptions_view_unsubscribe (XgbSubscriptionsView *self,
   XgbConfirmDialog *dialog;
 
   g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
-  if (self->busy || self->node == NULL || self->current == NULL)
+  if (self->pane.busy || self->pane.node == NULL || self->pane.current == NULL)
     return;
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   heading = g_strdup_printf (_("Unsubscribe “%s”?"), jid);
   explanation = g_strdup_printf (_("“%s” stops receiving what is published to “%s”, and its subscription "
-                                   "options are lost. Subscribing it again starts afresh."), jid, self->node);
+                                   "options are lost. Subscribing it again starts afresh."), jid, self->pane.node);
   dialog = xgb_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, explanation,
                                    _("_Unsubscribe"));
-  gtk_label_set_text (self->status, _("Waiting for your confirmation…"));
+  gtk_label_set_text (self->pane.status, _("Waiting for your confirmation…"));
   xgb_confirm_dialog_run_async (dialog, NULL, confirmed_cb, change_new (self, jid, subid, FALSE));
 }
 
 static void
 subscribe_cb (XgbSubscriptionsView *self)
 {
-  g_autofree char *jid = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->jid_entry))));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbJid) parsed = NULL;
+  g_autofree char *jid = xgb_list_pane_read_jid (&self->pane);
 
-  if (*jid == '\0' || (parsed = xgb_jid_parse (jid, &error)) == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Enter a valid address: %s"),
-                                               error ? error->message : _("the address is empty"));
-
-      gtk_label_set_text (self->status, text);
-      gtk_widget_grab_focus (GTK_WIDGET (self->jid_entry));
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
+  if (jid == NULL)
+    return;
   xgb_subscriptions_view_subscribe (self, jid);
 }
 
@@ -300,45 +247,25 @@ subscribe_cb (XgbSubscriptionsView *self)
  */
 void
 xgb_subscriptions_view_load (XgbSubscriptionsView *self,
-                             XgbPubsubService     *service,
-                             const char           *node)
+                             XgbPubsubService *service,
+                             const char       *node)
 {
+  g_autofree char *intro = NULL;
+
   g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_set_object (&self->service, service);
-  g_free (self->node);
-  self->node = g_strdup (node);
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  show_list (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->jid_entry), "");
-
-  if (node == NULL || service == NULL)
-    {
-      gtk_label_set_text (self->intro, _("A folder only groups topics by name: nobody subscribes to it."));
-      gtk_label_set_text (self->status, "");
-      gtk_widget_set_visible (self->add_box, FALSE);
-      self->busy = FALSE;
-      return;
-    }
-
-  {
-    g_autofree char *intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
-
-    gtk_label_set_text (self->intro, intro);
-  }
-  gtk_widget_set_visible (self->add_box, TRUE);
-  gtk_label_set_text (self->status, _("Loading…"));
-  refresh (self);
+  if (node != NULL)
+    intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
+  if (xgb_list_pane_load (&self->pane, service, node,
+                          _("A folder only groups topics by name: nobody subscribes to it."), intro))
+    refresh (self);
 }
 
 gboolean
 xgb_subscriptions_view_get_busy (XgbSubscriptionsView *self)
 {
   g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), FALSE);
-  return self->busy;
+  return self->pane.busy;
 }
 
 /* Returns: (transfer none) (nullable) (element-type XgbPubsubSubscription) */
@@ -346,14 +273,14 @@ GPtrArray *
 xgb_subscriptions_view_get_current (XgbSubscriptionsView *self)
 {
   g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
-  return self->current;
+  return self->pane.current;
 }
 
 const char *
 xgb_subscriptions_view_get_status (XgbSubscriptionsView *self)
 {
   g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
-  return gtk_label_get_text (self->status);
+  return gtk_label_get_text (self->pane.status);
 }
 
 /* --- the object ----------------------------------------------------- */
@@ -363,14 +290,10 @@ xgb_subscriptions_view_dispose (GObject *object)
 {
   XgbSubscriptionsView *self = XGB_SUBSCRIPTIONS_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  xgb_list_pane_clear (&self->pane);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SUBSCRIPTIONS_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->service);
-  g_clear_pointer (&self->current, g_ptr_array_unref);
-  g_clear_pointer (&self->node, g_free);
 
   G_OBJECT_CLASS (xgb_subscriptions_view_parent_class)->dispose (object);
 }
@@ -384,11 +307,7 @@ xgb_subscriptions_view_class_init (XgbSubscriptionsViewClass *klass)
   object_class->dispose = xgb_subscriptions_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-subscriptions-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, intro);
-  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, list);
-  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, add_box);
-  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, jid_entry);
-  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, status);
+  XGB_LIST_PANE_BIND (widget_class, XgbSubscriptionsView, pane);
   gtk_widget_class_bind_template_callback (widget_class, subscribe_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbsubscriptionsview");
