@@ -1612,6 +1612,7 @@ get_pending_free (gpointer data)
   GetPending *g = data;
 
   g_clear_signal_handler (&g->handler, g->self);
+  g_clear_object (&g->self);
   g_clear_handle_id (&g->quiet_id, g_source_remove);
   g_clear_pointer (&g->found, g_ptr_array_unref);
   g_free (g->node);
@@ -1709,7 +1710,9 @@ xgb_pubsub_service_get_pending_async (XgbPubsubService    *self,
     "<field var='pubsub#node'><value>%s</value></field></x></command>", value);
 
   g_task_set_source_tag (task, xgb_pubsub_service_get_pending_async);
-  g->self = self;
+  /* Its own reference: GTask lets go of its source object before the
+   * task data, and the handler must be disconnected from a live object. */
+  g->self = g_object_ref (self);
   g->node = g_strdup (node);
   g->found = g_ptr_array_new_with_free_func ((GDestroyNotify) xgb_pubsub_pending_free);
   g_task_set_task_data (task, g, get_pending_free);

@@ -21,6 +21,8 @@ struct _XgbSubscriptionsView
   GtkWidget         parent_instance;
 
   XgbListPane       pane;
+  GPtrArray        *pending;       /* of XgbPubsubPending, where listed */
+  guint             refresh_id;    /* reading again after an answer */
 };
 
 G_DEFINE_FINAL_TYPE (XgbSubscriptionsView, xgb_subscriptions_view, GTK_TYPE_WIDGET)
@@ -46,6 +48,33 @@ unsubscribe_clicked_cb (GtkButton            *button,
 }
 
 static void
+answer_clicked_cb (GtkButton            *button,
+                   XgbSubscriptionsView *self)
+{
+  xgb_subscriptions_view_answer (self, g_object_get_data (G_OBJECT (button), "jid"),
+                                 g_object_get_data (G_OBJECT (button), "subid"),
+                                 GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "allow")));
+}
+
+static void
+add_answer_button (XgbSubscriptionsView        *self,
+                   GtkWidget                   *row,
+                   const XgbPubsubSubscription *s,
+                   gboolean                     allow)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (allow ? _("_Approve") : _("_Deny"));
+  g_autofree char *description = g_strdup_printf (allow ? _("Approve the request of %s")
+                                                        : _("Deny the request of %s"), s->jid);
+
+  if (allow)
+    gtk_widget_add_css_class (button, "suggested-action");
+  xgb_list_row_add_action (row, button, description, "jid", s->jid);
+  g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
+  g_object_set_data (G_OBJECT (button), "allow", GINT_TO_POINTER (allow));
+  g_signal_connect_object (button, "clicked", G_CALLBACK (answer_clicked_cb), self, 0);
+}
+
+static void
 show_list (XgbSubscriptionsView *self)
 {
   xgb_list_pane_clear_rows (&self->pane);
@@ -57,8 +86,6 @@ show_list (XgbSubscriptionsView *self)
       const XgbPubsubSubscription *s = self->pane.current->pdata[i];
       GtkWidget *row = xgb_list_row_new (s->jid);
       GtkWidget *state = gtk_label_new (state_label (s->subscription));
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unsubscribe"));
-      g_autofree char *description = g_strdup_printf (_("Unsubscribe %s"), s->jid);
 
       gtk_widget_add_css_class (state, "dim-label");
       if (s->subid != NULL)
@@ -68,11 +95,65 @@ show_list (XgbSubscriptionsView *self)
           gtk_widget_set_tooltip_text (state, tip);
         }
       xgb_list_row_add_action (row, state, NULL, NULL, NULL);
-      xgb_list_row_add_action (row, button, description, "jid", s->jid);
-      g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (unsubscribe_clicked_cb), self, 0);
+      if (g_strcmp0 (s->subscription, "pending") == 0)
+        {
+          /* Stories 10.1–10.2: a request waits for the owner */
+          add_answer_button (self, row, s, FALSE);
+          add_answer_button (self, row, s, TRUE);
+        }
+      else
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unsubscribe"));
+          g_autofree char *description = g_strdup_printf (_("Unsubscribe %s"), s->jid);
+
+          xgb_list_row_add_action (row, button, description, "jid", s->jid);
+          g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
+          g_signal_connect_object (button, "clicked", G_CALLBACK (unsubscribe_clicked_cb), self, 0);
+        }
       gtk_list_box_append (self->pane.list, row);
     }
+
+  /* Requests waiting for the owner come apart from the subscriptions */
+  for (guint i = 0; self->pending != NULL && i < self->pending->len; i++)
+    {
+      const XgbPubsubPending *p = self->pending->pdata[i];
+      XgbPubsubSubscription s = { p->subscriber, (char *) "pending", p->subid };
+      GtkWidget *row = xgb_list_row_new (p->subscriber);
+      GtkWidget *state = gtk_label_new (state_label ("pending"));
+
+      gtk_widget_add_css_class (state, "dim-label");
+      xgb_list_row_add_action (row, state, NULL, NULL, NULL);
+      add_answer_button (self, row, &s, FALSE);
+      add_answer_button (self, row, &s, TRUE);
+      gtk_list_box_append (self->pane.list, row);
+    }
+  if (self->pending != NULL && self->pending->len > 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->pane.list), TRUE);
+}
+
+static void
+pending_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(XgbSubscriptionsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *pending = xgb_pubsub_service_get_pending_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  self->pending = pending;
+  if (pending == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not list the requests waiting for approval: %s"),
+                                               error->message);
+
+      gtk_label_set_text (self->pane.status, text);
+    }
+  else if (pending->len > 0 && g_str_equal (gtk_label_get_text (self->pane.status), _("No one subscribes to this node.")))
+    gtk_label_set_text (self->pane.status, "");
+  show_list (self);
 }
 
 static void
@@ -86,6 +167,10 @@ loaded_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  if (list != NULL && xgb_pubsub_service_has (self->pane.service, XGB_PUBSUB_CAP_GET_PENDING))
+    xgb_pubsub_service_get_pending_async (self->pane.service, self->pane.node, self->pane.cancellable,
+                                          pending_cb, g_object_ref (self));
   xgb_list_pane_take (&self->pane, list, error, _("Only an owner of this node may see and manage its subscriptions."),
                       _("Could not read the subscriptions:"), _("No one subscribes to this node."));
   show_list (self);
@@ -229,6 +314,52 @@ xgb_subscriptions_view_unsubscribe (XgbSubscriptionsView *self,
   xgb_confirm_dialog_run_async (dialog, NULL, confirmed_cb, change_new (self, jid, subid, FALSE));
 }
 
+static gboolean
+refresh_later_cb (gpointer data)
+{
+  XgbSubscriptionsView *self = data;
+
+  self->refresh_id = 0;
+  if (!self->pane.busy)
+    refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * xgb_subscriptions_view_answer:
+ * @subid: (nullable): the request's subscription id
+ * @allow: approve, or deny
+ *
+ * Answers a pending request with the authorization form of XEP-0060
+ * 8.6. The server answers a form with no reply of its own, so the list
+ * is read again shortly after to show the new state.
+ */
+void
+xgb_subscriptions_view_answer (XgbSubscriptionsView *self,
+                               const char           *jid,
+                               const char           *subid,
+                               gboolean              allow)
+{
+  XgbPubsubPending pending = { self->pane.node, (char *) jid, (char *) subid };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
+  if (self->pane.busy || self->pane.node == NULL)
+    return;
+
+  if (!xgb_pubsub_service_answer_pending (self->pane.service, &pending, allow, &error))
+    text = g_strdup_printf (_("Could not send the answer: %s"), error->message);
+  else
+    {
+      text = g_strdup_printf (allow ? _("Approved “%s”.") : _("Denied “%s”."), jid);
+      /* Removed when the view goes or shows another node */
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
+      self->refresh_id = g_timeout_add (500, refresh_later_cb, self);
+    }
+  gtk_label_set_text (self->pane.status, text);
+}
+
 static void
 subscribe_cb (XgbSubscriptionsView *self)
 {
@@ -254,6 +385,8 @@ xgb_subscriptions_view_load (XgbSubscriptionsView *self,
 
   g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   if (node != NULL)
     intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
   if (xgb_list_pane_load (&self->pane, service, node,
@@ -276,6 +409,15 @@ xgb_subscriptions_view_get_current (XgbSubscriptionsView *self)
   return self->pane.current;
 }
 
+/* Returns: (transfer none) (nullable) (element-type XgbPubsubPending):
+ * the requests waiting for approval, once listed */
+GPtrArray *
+xgb_subscriptions_view_get_pending (XgbSubscriptionsView *self)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
+  return self->pending;
+}
+
 const char *
 xgb_subscriptions_view_get_status (XgbSubscriptionsView *self)
 {
@@ -290,7 +432,9 @@ xgb_subscriptions_view_dispose (GObject *object)
 {
   XgbSubscriptionsView *self = XGB_SUBSCRIPTIONS_VIEW (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   xgb_list_pane_clear (&self->pane);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SUBSCRIPTIONS_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
     gtk_widget_unparent (child);

@@ -21,8 +21,13 @@ void         xgb_subscriptions_view_subscribe     (XgbSubscriptionsView *self,
 void         xgb_subscriptions_view_unsubscribe   (XgbSubscriptionsView *self,
                                                    const char           *jid,
                                                    const char           *subid);
+void         xgb_subscriptions_view_answer        (XgbSubscriptionsView *self,
+                                                   const char           *jid,
+                                                   const char           *subid,
+                                                   gboolean              allow);
 gboolean     xgb_subscriptions_view_get_busy       (XgbSubscriptionsView *self);
 GPtrArray   *xgb_subscriptions_view_get_current    (XgbSubscriptionsView *self);
+GPtrArray   *xgb_subscriptions_view_get_pending    (XgbSubscriptionsView *self);
 const char  *xgb_subscriptions_view_get_status     (XgbSubscriptionsView *self);
 
 G_END_DECLS

@@ -445,6 +445,15 @@ wait_subscriptions (XgbSubscriptionsView *view,
   xgb_ui_wait (subscriptions_say, view, 30);
 }
 
+static gboolean
+subscriptions_show_subscribed (gpointer view)
+{
+  GPtrArray *list = xgb_subscriptions_view_get_current (view);
+
+  return list != NULL && list->len == 1 &&
+         g_str_equal (((XgbPubsubSubscription *) list->pdata[0])->subscription, "subscribed");
+}
+
 static const char *
 subscription_on_server (XgbWindow  *window,
                         const char *node,
@@ -508,6 +517,79 @@ check_subscriptions (XgbWindow  *window,
   xgb_confirm_dialog_respond (confirm, TRUE);
   wait_subscriptions (view, "Unsubscribed “");
   g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "none");
+}
+
+static gboolean
+request_listed (gpointer view)
+{
+  GPtrArray *pending = xgb_subscriptions_view_get_pending (view);
+
+  return pending != NULL && pending->len == 1 && xgb_subscriptions_view_get_current (view) != NULL &&
+         g_str_has_prefix (((XgbPubsubPending *) pending->pdata[0])->subscriber, xgb_test_env ("XGB_TEST_BOB_JID"));
+}
+
+static gboolean
+subscribed_on_server (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_str_equal (subscription_on_server (args[0], args[1], args[2]), "subscribed");
+}
+
+/* Stories 10.1–10.2: Bob asks to subscribe to an "authorize" topic (with
+ * xgb-cli, as Bob); the Subscribers tab shows the request, and Approve
+ * makes him a subscriber on the server. */
+static void
+check_pending (XgbWindow *window)
+{
+  XgbBrowserView *browser = xgb_window_get_browser_view (window);
+  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
+  XgbPubsubService *service = xgb_node_tree_get_service (tree);
+  XgbSubscriptionsView *view = XGB_SUBSCRIPTIONS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                                      XGB_TYPE_BROWSER_VIEW,
+                                                                                      "subscriptions_view"));
+  const char *bob = xgb_test_env ("XGB_TEST_BOB_JID");
+  const char *node = "mile/iodef/needs-approval";
+  const char *config = "<x xmlns='jabber:x:data' type='submit'>"
+                       "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
+                       "<field var='pubsub#access_model'><value>authorize</value></field></x>";
+  XgbTestResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *cli = g_build_filename (xgb_test_env ("XGB_BUILD_DIR"), "src", "cli", "xgb-cli", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XGB_PASSWORD", xgb_test_env ("XGB_TEST_BOB_PASSWORD"), TRUE);
+  g_autofree char *out = NULL;
+  int status = -1;
+  const char *argv[] = {
+    cli, "--jid", bob, "--host", xgb_test_env ("XGB_TEST_HOST"), "--port", xgb_test_env ("XGB_TEST_PORT"),
+    "--ca-file", xgb_test_env ("XGB_TEST_CA_FILE"), "--broker", xgb_test_env ("XGB_TEST_PUBSUB"),
+    "subscribe", node, NULL
+  };
+  gpointer args[3] = { window, (gpointer) node, (gpointer) bob };
+
+  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &r);
+  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "pending"));
+
+  xgb_browser_view_select_node (browser, xgb_node_tree_add (tree, node, NULL));
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (browser),
+                                                                              XGB_TYPE_BROWSER_VIEW, "node_tabs")),
+                                    "subscriptions");
+  xgb_ui_wait (request_listed, view, 30);
+  g_assert_cmpuint (xgb_subscriptions_view_get_current (view)->len, ==, 0);
+  xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "pending.png");
+
+  xgb_subscriptions_view_answer (view, bob, NULL, TRUE);
+  g_assert_nonnull (strstr (xgb_subscriptions_view_get_status (view), "Approved"));
+  xgb_ui_wait (subscribed_on_server, args, 30);
+  /* and the tab reads the list again by itself */
+  xgb_ui_wait (subscriptions_show_subscribed, view, 30);
 }
 
 /* Create a topic with a Provider through the dialog, find it on the
@@ -626,6 +708,7 @@ check_logged_in (XgbWindow *window,
   check_browser (xgb_window_get_browser_view (window));
   xgb_ui_save_screenshot (GTK_WIDGET (window), "browser.png");
   check_create_delete (window);
+  check_pending (window);
 
   subtitle = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), XGB_TYPE_WINDOW, "subtitle_label"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (subtitle)), "Connected"));
