@@ -387,7 +387,10 @@ xgb_subscriptions_view_load (XgbSubscriptionsView *self,
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  if (node != NULL)
+  if (node != NULL && service != NULL && !xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_GET_PENDING))
+    intro = g_strdup_printf (_("Who receives what is published to “%s”. This Broker cannot list requests "
+                               "waiting for approval (it does not offer get-pending)."), node);
+  else if (node != NULL)
     intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
   if (xgb_list_pane_load (&self->pane, service, node,
                           _("A folder only groups topics by name: nobody subscribes to it."), intro))

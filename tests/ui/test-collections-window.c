@@ -10,6 +10,7 @@
 
 #include "xgb-test-util.h"
 #include "xgb-ui-test.h"
+#include "xgb-subscriptions-view.h"
 
 static char *tmpdir;
 
@@ -191,6 +192,15 @@ check_collections (XgbWindow *window,
                          "activate");
   wait_status (browser, "parents_status", "Could not put “princely_musings” into “news”: The server refused: not allowed");
   xgb_ui_save_screenshot (GTK_WIDGET (window), "collections-parents.png");
+
+  /* A Broker without get-pending: the Subscribers tab says so */
+  gtk_stack_set_visible_child_name (GTK_STACK (browser_child (browser, "node_tabs")), "subscriptions");
+  {
+    GtkWidget *view = browser_child (browser, "subscriptions_view");
+    GtkLabel *intro = GTK_LABEL (gtk_widget_get_template_child (view, XGB_TYPE_SUBSCRIPTIONS_VIEW, "intro"));
+
+    g_assert_nonnull (strstr (gtk_label_get_text (intro), "cannot list requests waiting for approval"));
+  }
 }
 
 static void
