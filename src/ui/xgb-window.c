@@ -172,9 +172,24 @@ pending_nodes_cb (GObject      *object,
   else if (nodes[0] == NULL)
     text = g_strdup (_("None"));
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Requests waiting on %u topic (xgb-cli pending)",
-                                         "Requests waiting on %u topics (xgb-cli pending)", g_strv_length (nodes)),
-                            g_strv_length (nodes));
+    {
+      /* Name a few: the admin answers them on each topic's Subscribers tab */
+      guint n = g_strv_length (nodes);
+      g_autofree char *some = NULL;
+      g_autofree char *listed = NULL;
+      char *kept = n > 3 ? nodes[3] : NULL;
+
+      if (n > 3)
+        nodes[3] = NULL;
+      some = g_strjoinv (", ", nodes);
+      if (n > 3)
+        nodes[3] = kept;
+      listed = n > 3 ? g_strconcat (some, ", …", NULL) : g_strdup (some);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "On %u topic: %s. Its Subscribers tab answers them.",
+                                           "On %u topics: %s. Each topic’s Subscribers tab answers them.", n),
+                              n, listed);
+    }
   xgb_session_view_set_pending (view, text);
 }
 
