@@ -35,6 +35,8 @@ struct _XgbBrowserView
   GtkStack           *page_stack;
   XgbSessionView     *session_view;
   GtkLabel           *breadcrumb_label;
+  char               *reselect;      /* shown again once the new listing has it */
+  char               *reselect_tab;
   gboolean            trail_from_parents;
   GtkLabel           *node_heading;
   GtkLabel           *kind_label;
@@ -933,10 +935,28 @@ stop_search_cb (XgbBrowserView *self)
 }
 
 static void
+reselect_node (XgbBrowserView *self)
+{
+  XgbNode *node;
+
+  if (self->reselect == NULL || self->tree == NULL || xgb_node_tree_get_loading (self->tree))
+    return;
+  node = xgb_node_tree_lookup (self->tree, self->reselect);
+  if (node != NULL)
+    {
+      show_node (self, node, NULL);
+      gtk_stack_set_visible_child_name (self->node_tabs, self->reselect_tab);
+    }
+  g_clear_pointer (&self->reselect, g_free);
+  g_clear_pointer (&self->reselect_tab, g_free);
+}
+
+static void
 tree_progress_cb (XgbBrowserView *self)
 {
   update_status (self);
   update_collections (self);
+  reselect_node (self);
 }
 
 static gboolean
@@ -969,6 +989,8 @@ xgb_browser_view_dispose (GObject *object)
   g_clear_object (&self->filtered_topics);
   g_clear_object (&self->tree);
   g_clear_object (&self->current);
+  g_clear_pointer (&self->reselect, g_free);
+  g_clear_pointer (&self->reselect_tab, g_free);
 
   G_OBJECT_CLASS (xgb_browser_view_parent_class)->dispose (object);
 }
@@ -1107,6 +1129,16 @@ xgb_browser_view_set_tree (XgbBrowserView *self,
   g_clear_object (&self->collections);
   g_clear_object (&self->hierarchy);
   g_clear_object (&self->filtered_topics);
+  /* Listing anew (F5, another folder separator) comes back to the
+   * node that was shown, fresh from the server. */
+  g_clear_pointer (&self->reselect, g_free);
+  g_clear_pointer (&self->reselect_tab, g_free);
+  if (tree != NULL && self->current != NULL && xgb_node_get_name (self->current) != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "node") == 0)
+    {
+      self->reselect = g_strdup (xgb_node_get_name (self->current));
+      self->reselect_tab = g_strdup (gtk_stack_get_visible_child_name (self->node_tabs));
+    }
   g_set_object (&self->tree, tree);
   g_clear_object (&self->current);
   gtk_stack_set_visible_child_name (self->page_stack, "controller");

@@ -180,6 +180,14 @@ set_folder_separator (XgbBrowserView *browser,
   xgb_ui_wait (tree_replaced, browser, 30);
 }
 
+static gboolean
+current_is_host_0002 (gpointer browser)
+{
+  XgbNode *current = xgb_browser_view_get_current (browser);
+
+  return current != NULL && g_strcmp0 (xgb_node_get_name (current), "sacm/ipsec/host-0002") == 0;
+}
+
 /* The folder setting (menu: Flat Services) lists the nodes anew */
 static void
 check_folder_setting (XgbBrowserView *browser)
@@ -278,6 +286,22 @@ check_browser (XgbBrowserView *browser)
   g_assert_cmpuint (g_list_model_get_n_items (topics), ==, 0);
   g_assert_nonnull (strstr (xgb_browser_view_get_status (browser), "all 3 scanned"));
   xgb_browser_view_set_filter (browser, "host-0002");
+
+  /* F5 lists anew and comes back to the node and tab that were shown */
+  {
+    GtkStack *tabs = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (browser), XGB_TYPE_BROWSER_VIEW,
+                                                               "node_tabs"));
+    const char *tab = "parents";
+
+    xgb_browser_view_select_node (browser, found);
+    gtk_stack_set_visible_child_name (tabs, tab);
+    g_object_set_data (G_OBJECT (browser), "old-tree", xgb_browser_view_get_tree (browser));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (browser), "win.reload", NULL));
+    xgb_ui_wait (tree_replaced, browser, 30);
+    xgb_ui_wait (current_is_host_0002, browser, 30);
+    g_assert_false (xgb_browser_view_get_current (browser) == found);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (tabs), ==, tab);
+  }
 }
 
 static gpointer
