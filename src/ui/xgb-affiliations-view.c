@@ -26,6 +26,7 @@ struct _XgbAffiliationsView
 
   GtkDropDown      *add_role;
   XgbListPane       pane;
+  GtkSizeGroup     *roles_width;    /* the rows' drop-downs line up */
 };
 
 G_DEFINE_FINAL_TYPE (XgbAffiliationsView, xgb_affiliations_view, GTK_TYPE_WIDGET)
@@ -107,6 +108,7 @@ show_list (XgbAffiliationsView *self)
           GtkWidget *dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
 
           gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), (guint) index);
+          gtk_size_group_add_widget (self->roles_width, dropdown);
           xgb_list_row_add_action (row, dropdown, role_label, "jid", a->jid);
           g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (row_role_cb), self, 0);
         }
@@ -347,6 +349,7 @@ xgb_affiliations_view_dispose (GObject *object)
   XgbAffiliationsView *self = XGB_AFFILIATIONS_VIEW (object);
 
   xgb_list_pane_clear (&self->pane);
+  g_clear_object (&self->roles_width);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_AFFILIATIONS_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
     gtk_widget_unparent (child);
@@ -376,6 +379,7 @@ xgb_affiliations_view_init (XgbAffiliationsView *self)
   g_autoptr(GtkStringList) names = role_names ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->roles_width = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   gtk_drop_down_set_model (self->add_role, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->add_role, (guint) role_index ("publisher"));
 }
