@@ -910,6 +910,16 @@ xgb_pubsub_service_form_finish (XgbPubsubService  *self,
   return request_finish (self, result, xgb_pubsub_service_get_config_async, error);
 }
 
+XgbForm *
+xgb_pubsub_service_parsed_form_finish (XgbPubsubService  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_autoptr(xmlDoc) doc = xgb_pubsub_service_form_finish (self, result, error);
+
+  return doc != NULL ? xgb_form_parse (xmlDocGetRootElement (doc), error) : NULL;
+}
+
 /* --- affiliations and subscriptions --------------------------------- */
 
 static GPtrArray *

@@ -6,6 +6,7 @@
 
 #include "xgb-connection.h"
 #include "xgb-disco.h"
+#include "xgb-form.h"
 #include "xgb-rsm.h"
 
 G_BEGIN_DECLS
@@ -242,6 +243,10 @@ void                xgb_pubsub_service_get_default_config_async (XgbPubsubServic
                                                             gpointer          user_data);
 /* Returns the `<x xmlns='jabber:x:data'>` form's xmlNode owner document */
 xmlDoc             *xgb_pubsub_service_form_finish         (XgbPubsubService *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+/* The same, parsed: the form to show or fill */
+XgbForm            *xgb_pubsub_service_parsed_form_finish  (XgbPubsubService *self,
                                                             GAsyncResult     *result,
                                                             GError          **error);
 

@@ -15,7 +15,6 @@
 #include "xgb-affiliations-view.h"
 #include "xgb-confirm-dialog.h"
 #include "xgb-connection.h"
-#include "xgb-error.h"
 #include "xgb-guard.h"
 #include "xgb-list-pane.h"
 #include "xgb-list-row.h"
@@ -175,28 +174,15 @@ changed_cb (GObject      *object,
   Change *change = user_data;
   XgbAffiliationsView *self = change->self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *done = NULL;
+  int index = role_index (change->affiliation);
 
-  if (xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
-    {
-      int index = role_index (change->affiliation);
-
-      text = index < 0 ? g_strdup_printf (_("Removed “%s”."), change->jid)
-                       : g_strdup_printf (_("“%s” is now %s."), change->jid, _(roles[index].label));
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      change_free (change);
-      return;
-    }
-  else if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
-    text = g_strdup_printf (_("Not changed: only an owner of this node may change who may use it. %s"),
-                            error->message);
-  else
-    text = g_strdup_printf (_("Not changed: %s"), error->message);
-
-  gtk_label_set_text (self->pane.status, text);
-  refresh (self);
+  xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  done = index < 0 ? g_strdup_printf (_("Removed “%s”."), change->jid)
+                   : g_strdup_printf (_("“%s” is now %s."), change->jid, _(roles[index].label));
+  if (xgb_list_pane_report (&self->pane, error, done,
+                            _("only an owner of this node may change who may use it.")))
+    refresh (self);
   change_free (change);
 }
 

@@ -510,13 +510,10 @@ config_loaded_cb (GObject      *object,
 {
   g_autoptr(XgbBrowserView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(xmlDoc) doc = xgb_pubsub_service_form_finish (XGB_PUBSUB_SERVICE (object), result, &error);
-  g_autoptr(XgbForm) form = NULL;
+  g_autoptr(XgbForm) form = xgb_pubsub_service_parsed_form_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (doc != NULL)
-    form = xgb_form_parse (xmlDocGetRootElement (doc), &error);
   if (form == NULL)
     {
       /* forbidden: not an owner of this node (limited access) */

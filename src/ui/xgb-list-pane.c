@@ -109,6 +109,36 @@ xgb_list_pane_take (XgbListPane  *pane,
   xgb_list_pane_set_busy (pane, FALSE);
 }
 
+/**
+ * xgb_list_pane_report:
+ * @error: (nullable): why the change failed
+ * @done_text: what the successful change did
+ * @forbidden_text: who may make such changes, for a forbidden answer
+ *
+ * Says how a change went. Returns: %FALSE when it was cancelled (the
+ * pane is going or shows another node), else the list is to be read
+ * again
+ */
+gboolean
+xgb_list_pane_report (XgbListPane  *pane,
+                      const GError *error,
+                      const char   *done_text,
+                      const char   *forbidden_text)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (error == NULL)
+    text = g_strdup (done_text);
+  else if (g_error_matches (error, XGB_STANZA_ERROR, XGB_STANZA_ERROR_FORBIDDEN))
+    text = g_strdup_printf (_("Not changed: %s %s"), forbidden_text, error->message);
+  else
+    text = g_strdup_printf (_("Not changed: %s"), error->message);
+  gtk_label_set_text (pane->status, text);
+  return TRUE;
+}
+
 /* Returns: (nullable): the address typed, checked; NULL after saying why */
 char *
 xgb_list_pane_read_jid (XgbListPane *pane)

@@ -54,6 +54,10 @@ void      xgb_list_pane_take      (XgbListPane      *pane,
                                    const char       *forbidden_text,
                                    const char       *failed_text,
                                    const char       *empty_text);
+gboolean  xgb_list_pane_report    (XgbListPane      *pane,
+                                   const GError     *error,
+                                   const char       *done_text,
+                                   const char       *forbidden_text);
 char     *xgb_list_pane_read_jid  (XgbListPane      *pane);
 void      xgb_list_pane_clear     (XgbListPane      *pane);
 

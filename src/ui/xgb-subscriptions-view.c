@@ -74,6 +74,20 @@ add_answer_button (XgbSubscriptionsView        *self,
   g_signal_connect_object (button, "clicked", G_CALLBACK (answer_clicked_cb), self, 0);
 }
 
+static gboolean
+listed_as_pending (XgbSubscriptionsView *self,
+                   const char           *jid)
+{
+  for (guint i = 0; self->pane.current != NULL && i < self->pane.current->len; i++)
+    {
+      const XgbPubsubSubscription *s = self->pane.current->pdata[i];
+
+      if (g_strcmp0 (s->jid, jid) == 0 && g_strcmp0 (s->subscription, "pending") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 show_list (XgbSubscriptionsView *self)
 {
@@ -118,8 +132,13 @@ show_list (XgbSubscriptionsView *self)
     {
       const XgbPubsubPending *p = self->pending->pdata[i];
       XgbPubsubSubscription s = { p->subscriber, (char *) "pending", p->subid };
-      GtkWidget *row = xgb_list_row_new (p->subscriber);
-      GtkWidget *state = gtk_label_new (state_label ("pending"));
+      GtkWidget *row;
+      GtkWidget *state;
+
+      if (listed_as_pending (self, p->subscriber))
+        continue;   /* servers that also list it among the subscriptions */
+      row = xgb_list_row_new (p->subscriber);
+      state = gtk_label_new (state_label ("pending"));
 
       gtk_widget_add_css_class (state, "dim-label");
       xgb_list_row_add_action (row, state, NULL, NULL, NULL);
@@ -211,21 +230,13 @@ changed_cb (GObject      *object,
   Change *change = user_data;
   XgbSubscriptionsView *self = change->self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *done = change->subscribe ? g_strdup_printf (_("Subscribed “%s”."), change->jid)
+                                            : g_strdup_printf (_("Unsubscribed “%s”."), change->jid);
 
-  if (xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
-    text = change->subscribe ? g_strdup_printf (_("Subscribed “%s”."), change->jid)
-                             : g_strdup_printf (_("Unsubscribed “%s”."), change->jid);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      change_free (change);
-      return;
-    }
-  else
-    text = g_strdup_printf (_("Not changed: %s"), error->message);
-
-  gtk_label_set_text (self->pane.status, text);
-  refresh (self);
+  xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  if (xgb_list_pane_report (&self->pane, error, done,
+                            _("only an owner of this node may manage its subscriptions.")))
+    refresh (self);
   change_free (change);
 }
 
