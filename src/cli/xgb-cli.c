@@ -465,8 +465,9 @@ cmd_purge (Cli *cli)
 
 /* Fills the form in @current with VAR=VALUE assignments (a "pubsub#"
  * prefix may be left out; multi-value fields take comma-separated lists)
- * and checks every field.  Returns the submit form, or NULL with the
- * exit status in @status after printing what is wrong. */
+ * and checks every field.  Returns the submit form with the fields that
+ * changed (the server keeps the rest), or NULL with the exit status in
+ * @status after printing what is wrong. */
 static char *
 fill_form (Cli      *cli,
            xmlDoc   *current,
@@ -476,6 +477,7 @@ fill_form (Cli      *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbForm) form = xgb_form_parse (xmlDocGetRootElement (current), &error);
+  g_autoptr(XgbForm) baseline = NULL;
   g_autoptr(GHashTable) field_errors = NULL;
 
   if (form == NULL)
@@ -483,6 +485,7 @@ fill_form (Cli      *cli,
       *status = fail (cli, error);
       return NULL;
     }
+  baseline = xgb_form_copy (form);
 
   for (guint i = 0; i < n; i++)
     {
@@ -530,7 +533,7 @@ fill_form (Cli      *cli,
       return NULL;
     }
 
-  return xgb_form_build_submit (form);
+  return xgb_form_build_submit_changes (form, baseline);
 }
 
 /* Prints a form's fields: var, type, label, values. */

@@ -777,8 +777,21 @@ add_value (xmlNode    *field,
  *
  * Returns: (transfer full): the serialized element
  */
-char *
-xgb_form_build_submit (const XgbForm *form)
+static gboolean
+same_values (const XgbFormField *a,
+             const XgbFormField *b)
+{
+  if (a->values->len != b->values->len)
+    return FALSE;
+  for (guint i = 0; i < a->values->len; i++)
+    if (g_strcmp0 (a->values->pdata[i], b->values->pdata[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+build_submit (const XgbForm *form,
+              const XgbForm *baseline)
 {
   const char *form_type;
   const XgbFormField *form_type_field = NULL;
@@ -813,6 +826,13 @@ xgb_form_build_submit (const XgbForm *form)
 
       if (field == form_type_field || field->var == NULL || field->type == XGB_FORM_FIELD_FIXED)
         continue;
+      if (baseline != NULL)
+        {
+          const XgbFormField *before = xgb_form_get_field (baseline, field->var);
+
+          if (before != NULL && same_values (field, before))
+            continue;
+        }
       node = add_field (x, ns, field->var);
       for (guint j = 0; j < field->values->len; j++)
         add_value (node, ns, field->values->pdata[j]);
@@ -822,4 +842,31 @@ xgb_form_build_submit (const XgbForm *form)
   xmlFreeDoc (doc);
 
   return text;
+}
+
+char *
+xgb_form_build_submit (const XgbForm *form)
+{
+  g_return_val_if_fail (form != NULL, NULL);
+  return build_submit (form, NULL);
+}
+
+/**
+ * xgb_form_build_submit_changes:
+ * @baseline: the form as the server sent it
+ *
+ * Like xgb_form_build_submit(), but only with the fields whose values
+ * differ from @baseline: a configuration answered field by field would
+ * send back values the server itself refuses in a form (ejabberd caps
+ * pubsub#max_payload_size in forms below what its own default may be).
+ *
+ * Returns: (transfer full): the serialized element
+ */
+char *
+xgb_form_build_submit_changes (const XgbForm *form,
+                               const XgbForm *baseline)
+{
+  g_return_val_if_fail (form != NULL, NULL);
+  g_return_val_if_fail (baseline != NULL, NULL);
+  return build_submit (form, baseline);
 }

@@ -97,6 +97,8 @@ gboolean          xgb_form_validate               (const XgbForm          *form,
                                                    GHashTable            **field_errors,
                                                    GError                **error);
 char             *xgb_form_build_submit           (const XgbForm          *form);
+char             *xgb_form_build_submit_changes   (const XgbForm          *form,
+                                                  const XgbForm          *baseline);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbFormOption, xgb_form_option_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbFormField, xgb_form_field_free)

@@ -606,7 +606,7 @@ config_apply_cb (XgbBrowserView *self)
   if (self->config_node == NULL || self->tree == NULL)
     return;
 
-  submit = xgb_form_view_build_submit (self->config_view, &error);
+  submit = xgb_form_view_build_changes (self->config_view, &error);
   if (submit == NULL)
     {
       gtk_label_set_text (self->config_status, error->message);

@@ -165,8 +165,8 @@ validate (XgbCreateDialog *self)
     {
       g_autoptr(GError) error = NULL;
 
-      /* The whole form, checked field by field */
-      request->config = xgb_form_view_build_submit (self->advanced_view, &error);
+      /* What differs from the server's defaults, checked field by field */
+      request->config = xgb_form_view_build_changes (self->advanced_view, &error);
       if (request->config == NULL)
         {
           gtk_label_set_text (self->advanced_status, error->message);
@@ -271,6 +271,7 @@ default_config_cb (GObject      *object,
   g_autoptr(XgbCreateDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbForm) form = xgb_pubsub_service_parsed_form_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  g_autoptr(XgbForm) defaults = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -282,10 +283,13 @@ default_config_cb (GObject      *object,
       return;
     }
 
-  /* The draft's default: whitelist, never open unless chosen. */
+  /* The draft's default: whitelist, never open unless chosen; the
+   * server's own defaults stay the baseline, so this is sent. */
+  defaults = xgb_form_copy (form);
   if (g_strcmp0 (xgb_form_get_value (form, "pubsub#access_model"), "open") == 0)
     xgb_form_set_value (form, "pubsub#access_model", "whitelist", NULL);
   xgb_form_view_set_form (self->advanced_view, form);
+  xgb_form_view_set_baseline (self->advanced_view, defaults);
   gtk_label_set_text (self->advanced_status,
                       _("The server’s default configuration; it replaces the access model and title above."));
   gtk_widget_set_sensitive (self->simple_config, FALSE);

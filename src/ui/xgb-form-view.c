@@ -29,6 +29,7 @@ struct _XgbFormView
 
   GtkWidget *box;
   XgbForm   *form;
+  XgbForm   *baseline;    /* what the server sent: changes are against it */
   GArray    *rows;        /* of Row */
 };
 
@@ -50,6 +51,7 @@ xgb_form_view_dispose (GObject *object)
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->form, xgb_form_free);
+  g_clear_pointer (&self->baseline, xgb_form_free);
 
   G_OBJECT_CLASS (xgb_form_view_parent_class)->dispose (object);
 }
@@ -236,10 +238,12 @@ xgb_form_view_set_form (XgbFormView   *self,
     gtk_box_remove (GTK_BOX (self->box), child);
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->form, xgb_form_free);
+  g_clear_pointer (&self->baseline, xgb_form_free);
   if (form == NULL)
     return;
 
   self->form = xgb_form_copy (form);
+  self->baseline = xgb_form_copy (form);
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
 
@@ -384,25 +388,13 @@ read_values (XgbFormView *self)
     }
 }
 
-/**
- * xgb_form_view_build_submit:
- *
- * Reads the widgets, validates every field and shows each problem under
- * its field.
- *
- * Returns: (transfer full) (nullable): the submit form, or %NULL with
- *   @error set when a field needs attention
- */
-char *
-xgb_form_view_build_submit (XgbFormView  *self,
-                            GError      **error)
+static gboolean
+read_and_check (XgbFormView  *self,
+                GError      **error)
 {
   g_autoptr(GHashTable) problems = NULL;
   gboolean valid;
   GtkWidget *first = NULL;
-
-  g_return_val_if_fail (XGB_IS_FORM_VIEW (self), NULL);
-  g_return_val_if_fail (self->form != NULL, NULL);
 
   read_values (self);
   valid = xgb_form_validate (self->form, &problems, error);
@@ -422,7 +414,60 @@ xgb_form_view_build_submit (XgbFormView  *self,
   if (first != NULL)
     gtk_widget_grab_focus (first);
 
-  return valid ? xgb_form_build_submit (self->form) : NULL;
+  return valid;
+}
+
+/**
+ * xgb_form_view_build_submit:
+ *
+ * Reads the widgets, validates every field and shows each problem under
+ * its field.
+ *
+ * Returns: (transfer full) (nullable): the submit form with every field,
+ *   or %NULL with @error set when a field needs attention
+ */
+char *
+xgb_form_view_build_submit (XgbFormView  *self,
+                            GError      **error)
+{
+  g_return_val_if_fail (XGB_IS_FORM_VIEW (self), NULL);
+  g_return_val_if_fail (self->form != NULL, NULL);
+
+  return read_and_check (self, error) ? xgb_form_build_submit (self->form) : NULL;
+}
+
+/**
+ * xgb_form_view_build_changes:
+ *
+ * Like xgb_form_view_build_submit(), with only the fields that differ
+ * from the baseline (the form as set, unless another baseline was
+ * given): a node's configuration changes what the admin changed and
+ * nothing else.
+ */
+char *
+xgb_form_view_build_changes (XgbFormView  *self,
+                             GError      **error)
+{
+  g_return_val_if_fail (XGB_IS_FORM_VIEW (self), NULL);
+  g_return_val_if_fail (self->form != NULL, NULL);
+
+  return read_and_check (self, error) ? xgb_form_build_submit_changes (self->form, self->baseline) : NULL;
+}
+
+/**
+ * xgb_form_view_set_baseline:
+ * @baseline: what the server sent, when the form shown was adjusted
+ *   first (e.g. a safer default chosen for the admin)
+ */
+void
+xgb_form_view_set_baseline (XgbFormView   *self,
+                            const XgbForm *baseline)
+{
+  g_return_if_fail (XGB_IS_FORM_VIEW (self));
+  g_return_if_fail (baseline != NULL);
+
+  g_clear_pointer (&self->baseline, xgb_form_free);
+  self->baseline = xgb_form_copy (baseline);
 }
 
 /* The widget of field @var, for tests and for focusing. */

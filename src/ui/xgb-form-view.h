@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (XgbFormView, xgb_form_view, XGB, FORM_VIEW, GtkWidget)
 GtkWidget  *xgb_form_view_new          (void);
 void        xgb_form_view_set_form     (XgbFormView   *self,
                                         const XgbForm *form);
+char       *xgb_form_view_build_changes (XgbFormView  *self,
+                                        GError      **error);
+void        xgb_form_view_set_baseline (XgbFormView   *self,
+                                        const XgbForm *baseline);
 char       *xgb_form_view_build_submit (XgbFormView   *self,
                                         GError       **error);
 GtkWidget  *xgb_form_view_get_input    (XgbFormView   *self,

@@ -743,6 +743,34 @@ test_copy (void)
   g_assert_cmpstr (a, ==, b);
 }
 
+/* Only what differs from the server's form goes out, with FORM_TYPE */
+static void
+test_submit_changes (void)
+{
+  g_autoptr(XgbForm) baseline = load_form ("xep-0060-140-service-responds-with-configuration-form.xml");
+  g_autoptr(XgbForm) form = xgb_form_copy (baseline);
+  g_autofree char *none = xgb_form_build_submit_changes (form, baseline);
+  g_autofree char *some = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(XgbForm) sent = NULL;
+
+  doc = xgb_xml_parse (none, strlen (none), NULL);
+  sent = xgb_form_parse (xmlDocGetRootElement (doc), NULL);
+  g_assert_cmpuint (sent->fields->len, ==, 1);
+  g_assert_cmpstr (xgb_form_get_form_type (sent), ==, "http://jabber.org/protocol/pubsub#node_config");
+  g_clear_pointer (&sent, xgb_form_free);
+  g_clear_pointer (&doc, xmlFreeDoc);
+
+  g_assert_true (xgb_form_set_value (form, "pubsub#title", "Changed", NULL));
+  g_assert_true (xgb_form_set_value (form, "pubsub#max_items", xgb_form_get_value (baseline, "pubsub#max_items"), NULL));
+  some = xgb_form_build_submit_changes (form, baseline);
+  doc = xgb_xml_parse (some, strlen (some), NULL);
+  sent = xgb_form_parse (xmlDocGetRootElement (doc), NULL);
+  g_assert_cmpuint (sent->fields->len, ==, 2);
+  g_assert_cmpstr (xgb_form_get_value (sent, "pubsub#title"), ==, "Changed");
+  g_assert_null (xgb_form_get_field (sent, "pubsub#max_items"));
+}
+
 /* --- validation ----------------------------------------------------- */
 
 static void
@@ -1210,6 +1238,7 @@ main (int   argc,
   g_test_add_func ("/form/xep-0060/authorization", test_authorization);
   g_test_add_func ("/form/submit/escaping", test_submit_escaping);
   g_test_add_func ("/form/copy", test_copy);
+  g_test_add_func ("/form/submit-changes", test_submit_changes);
   g_test_add_func ("/form/field-types", test_field_types);
   g_test_add_func ("/form/validate/valid", test_validate_valid);
   g_test_add_func ("/form/validate/required", test_validate_required);
