@@ -45,6 +45,7 @@ static const XgbPubsubCapName cap_names[] = {
   { XGB_PUBSUB_CAP_PUBLISHER_AFFILIATION, "publisher-affiliation" },
   { XGB_PUBSUB_CAP_SUBSCRIBE, "subscribe" },
   { XGB_PUBSUB_CAP_RSM, "rsm" },
+  { XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS, "subscription-options" },
 };
 
 const XgbPubsubCapName *
@@ -1536,7 +1537,8 @@ xgb_pubsub_service_retract_finish (XgbPubsubService  *self,
  * @iq: the answer to the get-pending ad-hoc command (XEP-0060 8.7.1)
  *
  * Returns: (transfer full): the nodes with requests waiting (the options
- *   of the form's pubsub#node field)
+ *   of the form's pubsub#node field), each once: ejabberd names a node
+ *   once per request waiting on it
  */
 GStrv
 xgb_pubsub_parse_pending_nodes (const xmlNode  *iq,
@@ -1559,7 +1561,8 @@ xgb_pubsub_parse_pending_nodes (const xmlNode  *iq,
     {
       XgbFormOption *option = field->options->pdata[i];
 
-      if (option->value != NULL)
+      if (option->value != NULL &&
+          !g_ptr_array_find_with_equal_func (nodes, option->value, g_str_equal, NULL))
         g_ptr_array_add (nodes, g_strdup (option->value));
     }
   g_ptr_array_add (nodes, NULL);
@@ -1636,6 +1639,8 @@ pending_quiet_cb (gpointer data)
   GetPending *g = g_task_get_task_data (task);
 
   g->quiet_id = 0;
+  /* Returned once: forms coming later belong to no one */
+  g_clear_signal_handler (&g->handler, g->self);
   g_task_return_pointer (task, g_ptr_array_ref (g->found), (GDestroyNotify) g_ptr_array_unref);
   g_object_unref (task);
   return G_SOURCE_REMOVE;
@@ -1646,14 +1651,17 @@ restart_quiet (GTask *task)
 {
   GetPending *g = g_task_get_task_data (task);
   gint64 left = (g->deadline - g_get_monotonic_time ()) / 1000;
+  guint old = g->quiet_id;
 
-  if (g->quiet_id != 0)
-    {
-      g_source_remove (g->quiet_id);
-      g_object_unref (task);
-    }
+  /* The new timer's reference first: the old timer's may be the task's
+   * last one (a form that comes after the command's answer). */
   g->quiet_id = g_timeout_add ((guint) CLAMP (left, 0, PENDING_QUIET_MS), pending_quiet_cb,
                                g_object_ref (task));
+  if (old != 0)
+    {
+      g_source_remove (old);
+      g_object_unref (task);
+    }
 }
 
 static void

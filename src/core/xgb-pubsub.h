@@ -43,6 +43,7 @@ typedef enum
   XGB_PUBSUB_CAP_PUBLISHER_AFFILIATION  = 1 << 18,
   XGB_PUBSUB_CAP_SUBSCRIBE              = 1 << 19,
   XGB_PUBSUB_CAP_RSM                    = 1 << 20,
+  XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS   = 1 << 21,
 } XgbPubsubCaps;
 
 typedef struct

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
+#include <libxml/xmlsave.h>
 #include <string.h>
 
 #include "xgb-error.h"
@@ -126,6 +127,44 @@ xgb_xml_to_string (const xmlNode *node)
   xmlBufferFree (buf);
 
   return copy;
+}
+
+/**
+ * xgb_xml_pretty:
+ * @text: one XML element, e.g. an item's payload
+ *
+ * Indents @text for reading, two spaces a level, without an XML
+ * declaration.  Parsed like a stanza: no network, no entities.
+ *
+ * Returns: (transfer full): the indented text, or %NULL with @error set
+ *   when @text is not well-formed XML
+ */
+char *
+xgb_xml_pretty (const char  *text,
+                gsize        length,
+                GError     **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  xmlDoc *doc = xgb_xml_parse (text, length, &parse_error);
+  xmlBuffer *buf;
+  xmlSaveCtxt *save;
+  char *pretty;
+
+  if (doc == NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_PROTOCOL, _("The payload is not well-formed XML."));
+      return NULL;
+    }
+
+  buf = xmlBufferCreate ();
+  save = xmlSaveToBuffer (buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+  xmlSaveDoc (save, doc);
+  xmlSaveClose (save);
+  pretty = g_strndup ((const char *) xmlBufferContent (buf), (gsize) xmlBufferLength (buf));
+  xmlBufferFree (buf);
+  xmlFreeDoc (doc);
+
+  return pretty;
 }
 
 /* Turns "item-not-found" into "item not found" for messages. */

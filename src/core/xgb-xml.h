@@ -25,6 +25,9 @@ char       *xgb_xml_get_attr         (const xmlNode *node,
                                       const char   *name);
 char       *xgb_xml_get_text         (const xmlNode *node);
 char       *xgb_xml_to_string        (const xmlNode *node);
+char       *xgb_xml_pretty           (const char   *text,
+                                      gsize         length,
+                                      GError      **error);
 
 gboolean    xgb_stanza_error_propagate (const xmlNode *stanza,
                                         GError      **error);

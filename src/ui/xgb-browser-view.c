@@ -17,6 +17,7 @@
 #include "xgb-browser-view.h"
 #include "xgb-affiliations-view.h"
 #include "xgb-list-row.h"
+#include "xgb-items-view.h"
 #include "xgb-subscriptions-view.h"
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
@@ -63,6 +64,8 @@ struct _XgbBrowserView
   XgbAffiliationsView *affiliations_view;
   gboolean            affiliations_loaded;  /* for the current node */
   XgbSubscriptionsView *subscriptions_view;
+  XgbItemsView       *items_view;
+  gboolean            items_loaded;
   gboolean            subscriptions_loaded;
 
   XgbNodeTree        *tree;
@@ -573,6 +576,13 @@ node_tab_cb (XgbBrowserView *self)
       xgb_subscriptions_view_load (self->subscriptions_view, xgb_node_tree_get_service (self->tree),
                                    xgb_node_get_name (self->current));
     }
+  else if (g_strcmp0 (tab, "items") == 0 && self->current != NULL && self->tree != NULL && !self->items_loaded)
+    {
+      self->items_loaded = TRUE;
+      xgb_items_view_load (self->items_view, xgb_node_tree_get_service (self->tree),
+                           xgb_node_get_name (self->current),
+                           xgb_node_get_kind (self->current) == XGB_NODE_KIND_TOPIC);
+    }
 }
 
 static void
@@ -782,6 +792,8 @@ show_node (XgbBrowserView *self,
   g_clear_pointer (&self->config_node, g_free);
   self->affiliations_loaded = FALSE;
   self->subscriptions_loaded = FALSE;
+  self->items_loaded = FALSE;
+  xgb_items_view_clear (self->items_view);
   node_tab_cb (self);
 }
 
@@ -1016,6 +1028,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   g_type_ensure (XGB_TYPE_FORM_VIEW);
   g_type_ensure (XGB_TYPE_AFFILIATIONS_VIEW);
   g_type_ensure (XGB_TYPE_SUBSCRIPTIONS_VIEW);
+  g_type_ensure (XGB_TYPE_ITEMS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-browser-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, lists_stack);
@@ -1055,6 +1068,7 @@ xgb_browser_view_class_init (XgbBrowserViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, affiliations_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, subscriptions_view);
+  gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, items_view);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_status);
   gtk_widget_class_bind_template_child (widget_class, XgbBrowserView, config_apply);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
@@ -1190,6 +1204,13 @@ xgb_browser_view_get_tree (XgbBrowserView *self)
 {
   g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
   return self->tree;
+}
+
+XgbItemsView *
+xgb_browser_view_get_items_view (XgbBrowserView *self)
+{
+  g_return_val_if_fail (XGB_IS_BROWSER_VIEW (self), NULL);
+  return self->items_view;
 }
 
 XgbSessionView *

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "xgb-items-view.h"
 #include "xgb-node.h"
 #include "xgb-session-view.h"
 
@@ -18,6 +19,7 @@ void             xgb_browser_view_set_tree         (XgbBrowserView *self,
                                                     XgbNodeTree    *tree);
 XgbNodeTree     *xgb_browser_view_get_tree         (XgbBrowserView *self);
 XgbSessionView  *xgb_browser_view_get_session_view (XgbBrowserView *self);
+XgbItemsView    *xgb_browser_view_get_items_view (XgbBrowserView *self);
 GListModel      *xgb_browser_view_get_hierarchy    (XgbBrowserView *self);
 GListModel      *xgb_browser_view_get_filtered_topics (XgbBrowserView *self);
 GListModel      *xgb_browser_view_get_collections     (XgbBrowserView *self);

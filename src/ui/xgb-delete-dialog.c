@@ -159,6 +159,52 @@ xgb_delete_dialog_new (GtkWindow *parent,
   return self;
 }
 
+/**
+ * xgb_delete_dialog_new_purge:
+ * @n_items: the topic's number of items, or -1 when not known
+ *
+ * The same confirmation for deleting every item of a topic (story 9.5).
+ */
+XgbDeleteDialog *
+xgb_delete_dialog_new_purge (GtkWindow  *parent,
+                             const char *node,
+                             gint64      n_items)
+{
+  XgbDeleteDialog *self;
+  g_autofree char *heading = NULL;
+  g_autofree char *explanation = NULL;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  self = g_object_new (XGB_TYPE_DELETE_DIALOG,
+                       "transient-for", parent,
+                       "modal", TRUE,
+                       "title", _("Purge Topic"),
+                       NULL);
+  self->name = g_strdup (node);
+  heading = g_strdup_printf (_("Delete every item of “%s”?"), node);
+  if (n_items >= 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_items);
+
+      explanation = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Its %s persisted item is deleted. The topic, its configuration "
+                                                  "and its subscriptions stay. This cannot be undone.",
+                                                  "All its %s persisted items are deleted. The topic, its "
+                                                  "configuration and its subscriptions stay. This cannot be "
+                                                  "undone.", (gulong) n_items),
+                                     count);
+    }
+  else
+    explanation = g_strdup (_("All its persisted items are deleted. The topic, its configuration and its "
+                              "subscriptions stay. This cannot be undone."));
+  gtk_label_set_text (self->heading, heading);
+  gtk_label_set_text (self->explanation, explanation);
+  gtk_button_set_label (self->delete_button, _("_Purge"));
+
+  return self;
+}
+
 void
 xgb_delete_dialog_run_async (XgbDeleteDialog     *self,
                              GCancellable        *cancellable,

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (XgbDeleteDialog, xgb_delete_dialog, XGB, DELETE_DIALOG, Gt
 
 XgbDeleteDialog *xgb_delete_dialog_new        (GtkWindow       *parent,
                                                XgbNode         *node);
+XgbDeleteDialog *xgb_delete_dialog_new_purge  (GtkWindow       *parent,
+                                               const char      *node,
+                                               gint64           n_items);
 void             xgb_delete_dialog_run_async  (XgbDeleteDialog *self,
                                                GCancellable    *cancellable,
                                                GAsyncReadyCallback callback,

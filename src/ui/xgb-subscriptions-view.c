@@ -1,9 +1,10 @@
 /* xgb-subscriptions-view.c - who receives what a node publishes
  *
- * The Subscriptions tab of a node's page (stories 7.1–7.4): the
+ * The Subscriptions tab of a node's page (stories 7.1–7.5): the
  * subscriptions as the server has them (address, state, subscription
- * id), subscribing an address, and unsubscribing one after a
- * confirmation. The list is read anew after each change.
+ * id), each subscription's options (where the Broker offers them),
+ * subscribing an address, and unsubscribing one after a confirmation.
+ * The list is read anew after each change.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 #include "xgb-confirm-dialog.h"
 #include "xgb-list-pane.h"
 #include "xgb-list-row.h"
+#include "xgb-options-dialog.h"
 #include "xgb-subscriptions-view.h"
 
 struct _XgbSubscriptionsView
@@ -21,6 +23,7 @@ struct _XgbSubscriptionsView
   GtkWidget         parent_instance;
 
   XgbListPane       pane;
+  GtkLabel         *pending_note;  /* where the Broker cannot list requests */
   GPtrArray        *pending;       /* of XgbPubsubPending, where listed */
   guint             refresh_id;    /* reading again after an answer */
 };
@@ -45,6 +48,42 @@ unsubscribe_clicked_cb (GtkButton            *button,
 {
   xgb_subscriptions_view_unsubscribe (self, g_object_get_data (G_OBJECT (button), "jid"),
                                       g_object_get_data (G_OBJECT (button), "subid"));
+}
+
+static void
+options_clicked_cb (GtkButton            *button,
+                    XgbSubscriptionsView *self)
+{
+  xgb_subscriptions_view_edit_options (self, g_object_get_data (G_OBJECT (button), "jid"),
+                                       g_object_get_data (G_OBJECT (button), "subid"));
+}
+
+/* Story 7.5: the options action, usable only where the Broker says it
+ * has subscription options (XEP-0060 6.3, disco feature
+ * pubsub#subscription-options); elsewhere the tooltip says why not. */
+static void
+add_options_button (XgbSubscriptionsView        *self,
+                    GtkWidget                   *row,
+                    const XgbPubsubSubscription *s)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Options…"));
+  g_autofree char *description = g_strdup_printf (_("Read or change the subscription options of %s"), s->jid);
+
+  xgb_list_row_add_action (row, button, description, "jid", s->jid);
+  g_object_set_data_full (G_OBJECT (button), "subid", g_strdup (s->subid), g_free);
+  g_object_set_data (G_OBJECT (button), "action", (gpointer) "options");
+  if (!xgb_pubsub_service_has (self->pane.service, XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS))
+    {
+      const char *why = _("This Broker does not offer subscription options (it does not advertise "
+                          "pubsub#subscription-options).");
+
+      gtk_widget_set_sensitive (button, FALSE);
+      gtk_widget_set_tooltip_text (button, why);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why, -1);
+    }
+  else if (g_strcmp0 (s->subscription, "unconfigured") == 0)
+    gtk_widget_add_css_class (button, "suggested-action");   /* the Broker waits for them */
+  g_signal_connect_object (button, "clicked", G_CALLBACK (options_clicked_cb), self, 0);
 }
 
 static void
@@ -118,6 +157,8 @@ show_list (XgbSubscriptionsView *self)
       else
         {
           GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unsubscribe"));
+
+          add_options_button (self, row, s);
           g_autofree char *description = g_strdup_printf (_("Unsubscribe %s"), s->jid);
 
           xgb_list_row_add_action (row, button, description, "jid", s->jid);
@@ -371,6 +412,106 @@ xgb_subscriptions_view_answer (XgbSubscriptionsView *self,
   gtk_label_set_text (self->pane.status, text);
 }
 
+/* --- options --------------------------------------------------------- */
+
+typedef struct
+{
+  XgbSubscriptionsView *self;
+  char                 *node;
+  char                 *jid;
+} OptionsRun;
+
+static void
+options_closed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  OptionsRun *run = user_data;
+  XgbSubscriptionsView *self = run->self;
+  gboolean saved = xgb_options_dialog_run_finish (XGB_OPTIONS_DIALOG (object), result, NULL);
+
+  /* Only while the tab still shows that node */
+  if (g_strcmp0 (self->pane.node, run->node) == 0 && self->pane.service != NULL)
+    {
+      g_autofree char *text = saved ? g_strdup_printf (_("Saved the options of “%s”."), run->jid)
+                                    : g_strdup (_("Not changed."));
+
+      gtk_label_set_text (self->pane.status, text);
+      /* An "unconfigured" subscription becomes active; or it was gone */
+      if (!self->pane.busy)
+        refresh (self);
+    }
+  g_object_unref (run->self);
+  g_free (run->node);
+  g_free (run->jid);
+  g_free (run);
+}
+
+/**
+ * xgb_subscriptions_view_edit_options:
+ * @subid: (nullable): which of the address's subscriptions
+ *
+ * Opens the subscription's options (story 7.5) in a dialog; nothing is
+ * changed unless the admin applies them.
+ */
+void
+xgb_subscriptions_view_edit_options (XgbSubscriptionsView *self,
+                                     const char           *jid,
+                                     const char           *subid)
+{
+  GtkRoot *root;
+  XgbOptionsDialog *dialog;
+  OptionsRun *run;
+
+  g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
+  if (self->pane.busy || self->pane.node == NULL || self->pane.service == NULL ||
+      !xgb_pubsub_service_has (self->pane.service, XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS))
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = xgb_options_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->pane.service,
+                                   self->pane.node, jid, subid);
+  run = g_new0 (OptionsRun, 1);
+  run->self = g_object_ref (self);
+  run->node = g_strdup (self->pane.node);
+  run->jid = g_strdup (jid);
+  gtk_label_set_text (self->pane.status, "");
+  xgb_options_dialog_run_async (dialog, NULL, options_closed_cb, run);
+}
+
+/**
+ * xgb_subscriptions_view_get_options_button:
+ *
+ * Returns: (transfer none) (nullable): the options action of @jid's
+ *   first listed subscription
+ */
+GtkWidget *
+xgb_subscriptions_view_get_options_button (XgbSubscriptionsView *self,
+                                           const char           *jid)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->pane.list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+      for (GtkWidget *c = box ? gtk_widget_get_first_child (box) : NULL; c != NULL; c = gtk_widget_get_next_sibling (c))
+        if (g_strcmp0 (g_object_get_data (G_OBJECT (c), "action"), "options") == 0 &&
+            g_strcmp0 (g_object_get_data (G_OBJECT (c), "jid"), jid) == 0)
+          return c;
+    }
+  return NULL;
+}
+
+/* The note under the list, or "" where pending requests can be listed */
+const char *
+xgb_subscriptions_view_get_pending_note (XgbSubscriptionsView *self)
+{
+  g_return_val_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->pending_note)) ? gtk_label_get_text (self->pending_note) : "";
+}
+
 static void
 subscribe_cb (XgbSubscriptionsView *self)
 {
@@ -393,16 +534,24 @@ xgb_subscriptions_view_load (XgbSubscriptionsView *self,
                              const char       *node)
 {
   g_autofree char *intro = NULL;
+  const char *note = NULL;
 
   g_return_if_fail (XGB_IS_SUBSCRIPTIONS_VIEW (self));
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  if (node != NULL && service != NULL && !xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_GET_PENDING))
-    intro = g_strdup_printf (_("Who receives what is published to “%s”. This Broker cannot list requests "
-                               "waiting for approval (it does not offer get-pending)."), node);
-  else if (node != NULL)
+  if (node != NULL)
     intro = g_strdup_printf (_("Who receives what is published to “%s”."), node);
+  /* Stories 10.1–10.3 need both the "authorize" model and get-pending */
+  if (node == NULL || service == NULL || xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_GET_PENDING))
+    note = NULL;
+  else if (!xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_ACCESS_AUTHORIZE))
+    note = _("Requests waiting for approval are not supported by this Broker: it has no “authorize” access "
+             "model and no get-pending, so no subscription waits for an owner here.");
+  else
+    note = _("This Broker cannot list requests waiting for approval (it does not offer get-pending).");
+  gtk_label_set_text (self->pending_note, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_note), note != NULL);
   if (xgb_list_pane_load (&self->pane, service, node,
                           _("A folder only groups topics by name: nobody subscribes to it."), intro))
     refresh (self);
@@ -466,6 +615,7 @@ xgb_subscriptions_view_class_init (XgbSubscriptionsViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-subscriptions-view.ui");
   XGB_LIST_PANE_BIND (widget_class, XgbSubscriptionsView, pane);
+  gtk_widget_class_bind_template_child (widget_class, XgbSubscriptionsView, pending_note);
   gtk_widget_class_bind_template_callback (widget_class, subscribe_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbsubscriptionsview");

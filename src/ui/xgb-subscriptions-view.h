@@ -25,6 +25,12 @@ void         xgb_subscriptions_view_answer        (XgbSubscriptionsView *self,
                                                    const char           *jid,
                                                    const char           *subid,
                                                    gboolean              allow);
+void         xgb_subscriptions_view_edit_options  (XgbSubscriptionsView *self,
+                                                   const char           *jid,
+                                                   const char           *subid);
+GtkWidget   *xgb_subscriptions_view_get_options_button (XgbSubscriptionsView *self,
+                                                   const char           *jid);
+const char  *xgb_subscriptions_view_get_pending_note (XgbSubscriptionsView *self);
 gboolean     xgb_subscriptions_view_get_busy       (XgbSubscriptionsView *self);
 GPtrArray   *xgb_subscriptions_view_get_current    (XgbSubscriptionsView *self);
 GPtrArray   *xgb_subscriptions_view_get_pending    (XgbSubscriptionsView *self);

@@ -11,9 +11,11 @@
 #include "xgb-connection.h"
 #include "xgb-disco.h"
 #include "xgb-browser-view.h"
+#include "xgb-bulk-dialog.h"
 #include "xgb-create-dialog.h"
 #include "xgb-delete-dialog.h"
 #include "xgb-node.h"
+#include "xgb-pending-window.h"
 #include "xgb-pubsub.h"
 #include "xgb-session-view.h"
 #include "xgb-window.h"
@@ -29,12 +31,15 @@ struct _XgbWindow
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkWidget            *logout_button;
+  GtkWidget            *pending_button;
 
   XgbConnection        *connection;
   XgbPubsubService     *service;
   /* The login under way; Cancel cancels it. */
   GCancellable         *login_cancellable;
   char                 *broker;
+  /* The inbox of pending requests (win.pending), while open */
+  XgbPendingWindow     *pending_window;
 
   GSettings            *settings;
   /* Cancelled when the window closes: no reply may touch a dead window. */
@@ -107,11 +112,25 @@ show_login (XgbWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "login");
   gtk_widget_set_visible (self->logout_button, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
+  gtk_widget_set_visible (self->pending_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", FALSE);
+}
+
+static void
+forget_pending_window (XgbWindow *self)
+{
+  if (self->pending_window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->pending_window), (gpointer *) &self->pending_window);
+  self->pending_window = NULL;
 }
 
 static void
 end_session (XgbWindow *self)
 {
+  /* The inbox belongs to the session */
+  if (self->pending_window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->pending_window)))
+    gtk_window_close (GTK_WINDOW (self->pending_window));
+  forget_pending_window (self);
   if (self->login_cancellable != NULL)
     {
       g_cancellable_cancel (self->login_cancellable);
@@ -173,7 +192,7 @@ pending_nodes_cb (GObject      *object,
     text = g_strdup (_("None"));
   else
     {
-      /* Name a few: the admin answers them on each topic's Subscribers tab */
+      /* Name a few: the admin answers them in the inbox (win.pending) */
       guint n = g_strv_length (nodes);
       g_autofree char *some = NULL;
       g_autofree char *listed = NULL;
@@ -186,8 +205,8 @@ pending_nodes_cb (GObject      *object,
         nodes[3] = kept;
       listed = n > 3 ? g_strconcat (some, ", …", NULL) : g_strdup (some);
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "On %u topic: %s. Its Subscribers tab answers them.",
-                                           "On %u topics: %s. Each topic’s Subscribers tab answers them.", n),
+                                           "On %u topic: %s. Answer it under Pending Requests (Ctrl+I).",
+                                           "On %u topics: %s. Answer them under Pending Requests (Ctrl+I).", n),
                               n, listed);
     }
   xgb_session_view_set_pending (view, text);
@@ -273,6 +292,8 @@ nesting_cb (GObject      *object,
   gtk_widget_grab_focus (GTK_WIDGET (xgb_browser_view_get_session_view (self->browser_view)));
   gtk_widget_set_visible (self->logout_button, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", TRUE);
+  gtk_widget_set_visible (self->pending_button, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", TRUE);
   update_subtitle (self);
 }
 
@@ -353,6 +374,30 @@ in_session (XgbWindow *self)
 {
   return self->service != NULL &&
          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "session") == 0;
+}
+
+/* The requests waiting on every topic, in a window of their own */
+static void
+pending_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+
+  if (!in_session (self))
+    return;
+  /* A closed inbox may linger until its last reply: open a new one */
+  if (self->pending_window != NULL && !gtk_widget_get_visible (GTK_WIDGET (self->pending_window)))
+    forget_pending_window (self);
+  if (self->pending_window == NULL)
+    {
+      self->pending_window = xgb_pending_window_new (GTK_WINDOW (self), self->service);
+      g_object_add_weak_pointer (G_OBJECT (self->pending_window), (gpointer *) &self->pending_window);
+      /* The overview's count follows the answers */
+      g_signal_connect_object (self->pending_window, "answered", G_CALLBACK (show_pending), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->pending_window));
 }
 
 /* --- create --------------------------------------------------------- */
@@ -666,6 +711,58 @@ delete_node_action (GtkWidget  *widget,
   xgb_delete_dialog_run_async (dialog, self->cancellable, delete_dialog_cb, op);
 }
 
+/* --- bulk changes ---------------------------------------------------- */
+
+/* The app's own bulk work changed nodes: the page shown reads them anew */
+static void
+bulk_applied_cb (XgbBulkDialog *dialog,
+                 XgbWindow     *self)
+{
+  XgbNode *current;
+
+  if (!in_session (self))
+    return;
+  current = xgb_browser_view_get_current (self->browser_view);
+  if (current != NULL)
+    xgb_browser_view_select_node (self->browser_view, current);
+}
+
+static void
+bulk_dialog_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+
+  xgb_bulk_dialog_run_finish (XGB_BULK_DIALOG (object), result, NULL);
+}
+
+static void
+bulk_change_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbNodeTree *tree;
+  XgbNode *current;
+  XgbBulkDialog *dialog;
+
+  if (!in_session (self))
+    return;
+  tree = xgb_browser_view_get_tree (self->browser_view);
+  current = xgb_browser_view_get_current (self->browser_view);
+  if (tree == NULL || current == NULL)
+    {
+      xgb_banner_show (self->banner, XGB_BANNER_INFO,
+                       _("Select a topic, a collection or a folder first: a bulk change applies to it and "
+                         "everything under it."));
+      return;
+    }
+  dialog = xgb_bulk_dialog_new (GTK_WINDOW (self), tree, current);
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (bulk_applied_cb), self, 0);
+  xgb_bulk_dialog_run_async (dialog, self->cancellable, bulk_dialog_cb, g_object_ref (self));
+}
+
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
@@ -784,6 +881,7 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, logout_button);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, pending_button);
   gtk_widget_class_bind_template_callback (widget_class, connect_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_requested_cb);
 
@@ -792,9 +890,13 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-node", NULL, new_node_action);
   gtk_widget_class_install_action (widget_class, "win.delete-node", NULL, delete_node_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.pending", NULL, pending_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.pending", NULL);
+  gtk_widget_class_install_action (widget_class, "win.bulk-change", NULL, bulk_change_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.bulk-change", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.filter", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
@@ -809,6 +911,7 @@ xgb_window_init (XgbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", FALSE);
 
   self->settings = window_settings_new ();
   if (self->settings != NULL)

@@ -25,6 +25,10 @@ Modes:
                          error.DOMAIN          <iq type='error'> (cancel,
                                                feature-not-implemented, ...)
                          drop.DOMAIN           TCP connection dropped
+                         latepending.DOMAIN    get-pending for a node: the
+                                               command's result first, then
+                                               two authorization forms 100
+                                               and 200 ms later
                          anything else         empty result (from = to)
 """
 
@@ -491,6 +495,8 @@ class Session:
             self.log('%s: answered with error' % what)
         elif dom == 'collections.' + d and self.srv.examples:
             self.answer_xep0248(el, iq_id, to, what)
+        elif dom == 'latepending.' + d:
+            self.answer_late_pending(el, idattr, fromattr, to, what)
         elif dom == 'drop.' + d:
             self.log('%s: dropping the TCP connection' % what)
             self.close('dropped abruptly')
@@ -499,6 +505,40 @@ class Session:
             self.send("<iq type='result'%s%s/>" % (idattr, fromattr))
             self.log('%s: answered with empty result' % what)
 
+
+    # get-pending (XEP-0060 8.7.2) as ejabberd may order it: the result
+    # before the authorization forms it sends as messages.
+    def answer_late_pending(self, el, idattr, fromattr, to, what):
+        ns_x = 'jabber:x:data'
+        node = 'none'
+        for field in el.iter('{%s}field' % ns_x):
+            value = field.find('{%s}value' % ns_x)
+            if field.get('var') == 'pubsub#node' and value is not None:
+                node = value.text or ''
+        self.send("<iq type='result'%s%s><command xmlns='http://jabber.org/"
+                  "protocol/commands' node='http://jabber.org/protocol/"
+                  "pubsub#get-pending' status='completed'/></iq>"
+                  % (idattr, fromattr))
+        bare = self.user if '@' in self.user else \
+            '%s@%s' % (self.user, self.srv.domain)
+        me = '%s/%s' % (bare, self.resource)
+
+        def form(subscriber):
+            self.send(
+                "<message from='%s' to='%s'><x xmlns='%s' type='form'>"
+                "<field var='FORM_TYPE' type='hidden'><value>"
+                "http://jabber.org/protocol/pubsub#subscribe_authorization"
+                "</value></field>"
+                "<field var='pubsub#node'><value>%s</value></field>"
+                "<field var='pubsub#subscriber_jid'><value>%s</value></field>"
+                "</x></message>" % (esc(to), esc(me), ns_x, esc(node),
+                                    esc(subscriber)))
+            self.log('sent the authorization form of %s on %r'
+                     % (subscriber, node))
+        for i, who in enumerate(('one', 'two')):
+            subscriber = '%s@%s' % (who, self.srv.domain)
+            self.later(0.1 * (i + 1), lambda s=subscriber: form(s))
+        self.log('%s: get-pending of %r answered; forms follow' % (what, node))
 
     # XEP-0248: no server available here nests collections, so this
     # service answers with the XEP's own example stanzas (ids, to and from

@@ -16,6 +16,7 @@
 #include "xgb-form-view.h"
 #include "xgb-xml.h"
 #include "xgb-delete-dialog.h"
+#include "xgb-options-dialog.h"
 #include "xgb-ui-test.h"
 
 static char *tmpdir;
@@ -504,6 +505,27 @@ subscription_on_server (XgbWindow  *window,
   return found;
 }
 
+/* Story 7.5 on ejabberd 23.01: it does not advertise
+ * pubsub#subscription-options (and answers feature-not-implemented), so
+ * the row's Options action is there but insensitive, and says why. */
+static void
+check_options_unsupported (XgbSubscriptionsView *view,
+                           const char           *jid)
+{
+  XgbPubsubService *service = xgb_node_tree_get_service (xgb_browser_view_get_tree (
+    XGB_BROWSER_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (view), XGB_TYPE_BROWSER_VIEW))));
+  GtkWidget *button = xgb_subscriptions_view_get_options_button (view, jid);
+
+  g_assert_false (xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "does not offer subscription options"));
+  /* and asking anyway opens nothing */
+  xgb_subscriptions_view_edit_options (view, jid, NULL);
+  g_assert_null (find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
+}
+
 /* Stories 7.1–7.4 on the Subscribers tab: subscribe an address, see it
  * on the server; unsubscribing asks first (Cancel keeps it). */
 static void
@@ -526,6 +548,7 @@ check_subscriptions (XgbWindow  *window,
   wait_subscriptions (view, "Subscribed “");
   g_assert_cmpuint (xgb_subscriptions_view_get_current (view)->len, ==, 1);
   g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "subscribed");
+  check_options_unsupported (view, bob);
   xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "subscriptions.png");
 
   xgb_subscriptions_view_unsubscribe (view, bob, NULL);

@@ -7,7 +7,9 @@
 
 #include <string.h>
 
+#include "xgb-connection.h"
 #include "xgb-error.h"
+#include "xgb-login-params.h"
 #include "xgb-pubsub.h"
 #include "xgb-rsm.h"
 #include "xgb-xml.h"
@@ -129,6 +131,35 @@ test_timestamps (void)
     }
 }
 
+/* The get-pending command's form (XEP-0060 8.7.1) as ejabberd 23.01
+ * sends it: a node once per request waiting on it. */
+static void
+test_pending_nodes (void)
+{
+  g_autoptr(xmlDoc) doc = parse (
+    "<iq type='result' from='pubsub.xgb.test' id='p1'>"
+    "<command xmlns='http://jabber.org/protocol/commands' status='executing' sessionid='s1'"
+    " node='http://jabber.org/protocol/pubsub#get-pending'>"
+    "<x xmlns='jabber:x:data' type='form'>"
+    "<field type='hidden' var='FORM_TYPE'><value>http://jabber.org/protocol/pubsub#subscribe_authorization</value></field>"
+    "<field type='list-single' var='pubsub#node'>"
+    "<option><value>t/two</value></option><option><value>t/one</value></option>"
+    "<option><value>t/one</value></option></field></x></command></iq>");
+  g_autoptr(xmlDoc) bad = parse ("<iq type='result' from='pubsub.xgb.test' id='p2'/>");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) nodes = xgb_pubsub_parse_pending_nodes (xmlDocGetRootElement (doc), &error);
+  g_auto(GStrv) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (nodes), ==, 2);
+  g_assert_cmpstr (nodes[0], ==, "t/two");
+  g_assert_cmpstr (nodes[1], ==, "t/one");
+
+  none = xgb_pubsub_parse_pending_nodes (xmlDocGetRootElement (bad), &error);
+  g_assert_null (none);
+  g_assert_error (error, XGB_ERROR, XGB_ERROR_PROTOCOL);
+}
+
 static void
 test_affiliations (void)
 {
@@ -228,6 +259,57 @@ test_rsm_hostile (void)
   g_assert_null (rsm->last);
 }
 
+/* What the service advertises becomes its caps: subscription options
+ * (XEP-0060 6.3) only with pubsub#subscription-options, as Prosody 0.12
+ * advertises it and ejabberd 23.01 does not. */
+static XgbPubsubService *
+service_with_features (const char * const *features)
+{
+  g_autoptr(GString) xml = g_string_new ("<iq type='result' from='pubsub.xgb.test' id='d1'>"
+                                         "<query xmlns='http://jabber.org/protocol/disco#info'>"
+                                         "<identity category='pubsub' type='service'/>");
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(XgbDiscoInfo) info = NULL;
+  g_autoptr(XgbLoginParams) params = xgb_login_params_new ();
+  g_autoptr(XgbConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; features[i] != NULL; i++)
+    g_string_append_printf (xml, "<feature var='http://jabber.org/protocol/pubsub#%s'/>", features[i]);
+  g_string_append (xml, "</query></iq>");
+  doc = parse (xml->str);
+  info = xgb_disco_info_parse (xmlDocGetRootElement (doc), &error);
+  g_assert_no_error (error);
+  params->jid = g_strdup ("admin@xgb.test");
+  connection = xgb_connection_new (params);
+  return xgb_pubsub_service_new (connection, info);
+}
+
+static void
+test_caps_subscription_options (void)
+{
+  const char *prosody[] = { "subscribe", "retrieve-subscriptions", "subscription-options", NULL };
+  const char *ejabberd[] = { "subscribe", "manage-subscriptions", "get-pending", "subscription-notifications", NULL };
+  g_autoptr(XgbPubsubService) with = service_with_features (prosody);
+  g_autoptr(XgbPubsubService) without = service_with_features (ejabberd);
+  const XgbPubsubCapName *names;
+  guint n_names = 0;
+  gboolean named = FALSE;
+
+  g_assert_true (xgb_pubsub_service_has (with, XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS));
+  g_assert_true (xgb_pubsub_service_has (with, XGB_PUBSUB_CAP_SUBSCRIBE));
+  g_assert_false (xgb_pubsub_service_has (with, XGB_PUBSUB_CAP_GET_PENDING));
+  g_assert_false (xgb_pubsub_service_has (without, XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS));
+  g_assert_true (xgb_pubsub_service_has (without, XGB_PUBSUB_CAP_GET_PENDING | XGB_PUBSUB_CAP_MANAGE_SUBSCRIPTIONS));
+
+  /* and it is listed among the features the tools report */
+  names = xgb_pubsub_cap_names (&n_names);
+  for (guint i = 0; i < n_names; i++)
+    if (names[i].cap == XGB_PUBSUB_CAP_SUBSCRIPTION_OPTIONS)
+      named = g_str_equal (names[i].feature, "subscription-options");
+  g_assert_true (named);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -241,6 +323,8 @@ main (int   argc,
   g_test_add_func ("/pubsub/items/timestamps", test_timestamps);
   g_test_add_func ("/pubsub/affiliations", test_affiliations);
   g_test_add_func ("/pubsub/subscriptions", test_subscriptions);
+  g_test_add_func ("/pubsub/pending-nodes", test_pending_nodes);
+  g_test_add_func ("/pubsub/caps/subscription-options", test_caps_subscription_options);
   g_test_add_func ("/rsm/parse", test_rsm);
   g_test_add_func ("/rsm/build", test_rsm_build);
   g_test_add_func ("/rsm/hostile", test_rsm_hostile);
