@@ -58,13 +58,9 @@ wait_idle (XgbItemList *list)
 static void
 test_item_list (void)
 {
-  g_autoptr(XgbLoginParams) params =
-    xgb_test_params (xgb_test_env ("XGB_TEST_ADMIN_JID"), xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"),
-                     "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  g_autoptr(XgbConnection) connection = xgb_connection_new (params);
+  g_autoptr(XgbConnection) connection = xgb_test_login ("ADMIN");
+  g_autoptr(XgbPubsubService) service = xgb_test_pubsub_service (connection);
   g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  g_autoptr(XgbPubsubService) service = NULL;
   g_autoptr(XgbItemList) all = NULL;
   g_autoptr(XgbItemList) day = NULL;
   g_autoptr(XgbItemFilter) filter = NULL;
@@ -79,12 +75,6 @@ test_item_list (void)
   const char *config = "<x xmlns='jabber:x:data' type='submit'>"
                        "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
                        "<field var='pubsub#max_items'><value>1000</value></field></x>";
-
-  g_assert_true (xgb_test_connect (connection, &error));
-  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
-  g_assert_no_error (error);
-  service = xgb_pubsub_service_new (connection, info);
 
   xgb_pubsub_service_create_async (service, "list/items", FALSE, config, NULL, xgb_test_result_cb, &r);
   created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);

@@ -229,3 +229,32 @@ xgb_test_result_clear (XgbTestResult *r)
   g_clear_object (&r->result);
   r->done = FALSE;
 }
+
+XgbConnection *
+xgb_test_login (const char *who)
+{
+  g_autofree char *jid_var = g_strdup_printf ("XGB_TEST_%s_JID", who);
+  g_autofree char *password_var = g_strdup_printf ("XGB_TEST_%s_PASSWORD", who);
+  g_autoptr(XgbLoginParams) params = xgb_test_params (xgb_test_env (jid_var), xgb_test_env (password_var),
+                                                      "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
+  XgbConnection *connection = xgb_connection_new (params);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (xgb_test_connect (connection, &error));
+  g_assert_no_error (error);
+  return connection;
+}
+
+XgbPubsubService *
+xgb_test_pubsub_service (XgbConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = NULL;
+  XgbTestResult r = { 0 };
+
+  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
+  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+  return xgb_pubsub_service_new (connection, info);
+}

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "xgb-connection.h"
+#include "xgb-pubsub.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,12 @@ XgbLoginParams *xgb_test_params         (const char   *jid,
                                          const char   *password,
                                          const char   *port_var,
                                          const char   *ca_var);
+
+/* A connected session of the test account WHO ("ADMIN", "ALICE", "BOB"),
+ * from $XGB_TEST_<WHO>_JID and _PASSWORD; fails the test otherwise. */
+XgbConnection    *xgb_test_login          (const char    *who);
+/* The Broker $XGB_TEST_PUBSUB on @connection, after its disco#info */
+XgbPubsubService *xgb_test_pubsub_service (XgbConnection *connection);
 
 /* A fixture stanza from $XGB_FIXTURES_DIR, parsed; fails the test
  * when it cannot be read. */

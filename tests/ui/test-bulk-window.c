@@ -36,22 +36,10 @@ typedef struct
 
 static void
 session_open (Session    *s,
-              const char *jid_var,
-              const char *password_var)
+              const char *who)
 {
-  g_autoptr(XgbLoginParams) params = xgb_test_params (xgb_test_env (jid_var), xgb_test_env (password_var),
-                                                      "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  XgbTestResult r = { 0 };
-
-  s->connection = xgb_connection_new (params);
-  g_assert_true (xgb_test_connect (s->connection, &error));
-  xgb_disco_info_async (s->connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (s->connection, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  s->service = xgb_pubsub_service_new (s->connection, info);
+  s->connection = xgb_test_login (who);
+  s->service = xgb_test_pubsub_service (s->connection);
 }
 
 static void
@@ -129,13 +117,13 @@ seed (void)
     }
   names = g_strv_builder_end (builder);
 
-  session_open (&admin, "XGB_TEST_ADMIN_JID", "XGB_TEST_ADMIN_PASSWORD");
+  session_open (&admin, "ADMIN");
   create_topics (admin.service, (const char * const *) names);
   create_topics (admin.service, lost);
   session_close (&admin);
 
   /* One topic in the folder that the admin does not own */
-  session_open (&alice, "XGB_TEST_ALICE_JID", "XGB_TEST_ALICE_PASSWORD");
+  session_open (&alice, "ALICE");
   create_topics (alice.service, alices);
   session_close (&alice);
   g_test_message ("seeded %u topics in %.2f s", N_TOPICS + 4, (g_get_monotonic_time () - start) / 1e6);
@@ -218,38 +206,9 @@ set_affiliation (XgbPubsubService *service,
 /* --- driving the window ------------------------------------------------- */
 
 static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
-
-static gboolean
-tree_loaded (gpointer browser)
-{
-  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
-
-  return tree != NULL && !xgb_node_tree_get_loading (tree);
-}
-
-static gboolean
 dialog_idle (gpointer dialog)
 {
   return !xgb_bulk_dialog_get_busy (dialog);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
 }
 
 /* Selects the folder's row in the hierarchy, as a click does */
@@ -282,9 +241,9 @@ open_dialog (XgbWindow *window)
 {
   XgbBulkDialog *dialog;
 
-  g_assert_null (find_toplevel (XGB_TYPE_BULK_DIALOG));
+  g_assert_null (xgb_ui_find_toplevel (XGB_TYPE_BULK_DIALOG));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.bulk-change", NULL));
-  dialog = find_toplevel (XGB_TYPE_BULK_DIALOG);
+  dialog = xgb_ui_find_toplevel (XGB_TYPE_BULK_DIALOG);
   g_assert_nonnull (dialog);
   xgb_ui_wait (dialog_idle, dialog, 30);
   g_assert_nonnull (xgb_bulk_dialog_get_targets (dialog));
@@ -315,7 +274,7 @@ static void
 close_dialog (XgbBulkDialog *dialog)
 {
   gtk_window_close (GTK_WINDOW (dialog));
-  while (find_toplevel (XGB_TYPE_BULK_DIALOG) != NULL)
+  while (xgb_ui_find_toplevel (XGB_TYPE_BULK_DIALOG) != NULL)
     g_main_context_iteration (NULL, FALSE);
 }
 
@@ -504,7 +463,7 @@ check_own_downgrade (XgbBulkDialog    *dialog,
   g_assert_cmpuint (xgb_bulk_count_confirm (xgb_bulk_dialog_get_bulk (dialog)), ==, N_TOPICS);
   g_assert_nonnull (strstr (xgb_bulk_dialog_get_summary (dialog), "50 changes lower your own affiliation"));
   g_assert_true (xgb_bulk_dialog_apply (dialog));
-  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   g_assert_nonnull (confirm);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (confirm));
   xgb_ui_save_screenshot (GTK_WIDGET (confirm), "bulk-confirm.png");
@@ -611,13 +570,13 @@ check_bulk (XgbWindow *window,
   XgbBulkDialog *dialog;
   gint64 start;
 
-  xgb_ui_wait (on_session_page, window, 60);
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   service = xgb_node_tree_get_service (xgb_browser_view_get_tree (browser));
 
   /* Without a node shown there is nothing to change: the banner says so */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.bulk-change", NULL));
-  g_assert_null (find_toplevel (XGB_TYPE_BULK_DIALOG));
+  g_assert_null (xgb_ui_find_toplevel (XGB_TYPE_BULK_DIALOG));
   g_assert_true (xgb_banner_get_revealed (xgb_window_get_banner (window)));
   g_assert_nonnull (strstr (xgb_banner_get_message (xgb_window_get_banner (window)), "Select a topic"));
   xgb_banner_dismiss (xgb_window_get_banner (window));
@@ -647,17 +606,6 @@ check_bulk (XgbWindow *window,
   check_page_refresh (window);
 }
 
-static char *
-password_file (const char *name,
-               const char *password)
-{
-  char *path = g_build_filename (tmpdir, name, NULL);
-  g_autofree char *line = g_strconcat (password, "\n", NULL);
-
-  g_assert_true (g_file_set_contents (path, line, -1, NULL));
-  return path;
-}
-
 static void
 test_bulk (void)
 {
@@ -665,7 +613,7 @@ test_bulk (void)
   XgbUiRun run;
 
   seed ();
-  pw = password_file ("admin", xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
+  pw = xgb_ui_password_file (tmpdir, "admin", xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
   {
     const char *args[] = {
       "--jid", xgb_test_env ("XGB_TEST_ADMIN_JID"), "--password-file", pw,

@@ -22,20 +22,6 @@ browser_child (XgbBrowserView *browser,
 }
 
 static gboolean
-tree_loaded (gpointer browser)
-{
-  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
-
-  return tree != NULL && !xgb_node_tree_get_loading (tree);
-}
-
-static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
-
-static gboolean
 membership_says (gpointer browser)
 {
   GtkLabel *status = GTK_LABEL (browser_child (browser, g_object_get_data (G_OBJECT (browser), "status")));
@@ -76,9 +62,9 @@ check_collections (XgbWindow *window,
   g_autoptr(GtkTreeListRow) blogs_row = NULL;
   XgbNode *blogs, *child;
 
-  xgb_ui_wait (on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
   browser = xgb_window_get_browser_view (window);
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   tree = xgb_browser_view_get_tree (browser);
   g_assert_true (xgb_node_tree_get_nests (tree));
 
@@ -96,7 +82,7 @@ check_collections (XgbWindow *window,
   g_assert_true (xgb_node_tree_get_loading (tree));
   g_signal_emit_by_name (browser_child (browser, "filter_entry"), "stop-search");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (browser_child (browser, "filter_entry"))), ==, "");
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   g_assert_nonnull (xgb_node_tree_lookup (tree, "moorish_meanderings"));
   g_assert_false (xgb_node_get_loaded (xgb_node_tree_lookup (tree, "moorish_meanderings")));
 
@@ -106,7 +92,7 @@ check_collections (XgbWindow *window,
   xgb_browser_view_set_filter (browser, "MOORISH");
   g_assert_true (xgb_node_tree_get_loading (tree));
   g_assert_nonnull (strstr (xgb_browser_view_get_status (browser), "still opening collections"));
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   g_assert_true (xgb_node_get_loaded (blogs));
   {
     GListModel *found = xgb_browser_view_get_filtered_topics (browser);

@@ -25,28 +25,6 @@ static char *tmpdir;
 
 /* --- seeding through the core --------------------------------------- */
 
-static XgbPubsubService *
-connect_as (const char     *user,
-            XgbConnection **out_connection)
-{
-  g_autofree char *jid_var = g_strdup_printf ("XGB_TEST_%s_JID", user);
-  g_autofree char *pw_var = g_strdup_printf ("XGB_TEST_%s_PASSWORD", user);
-  g_autoptr(XgbLoginParams) params = xgb_test_params (xgb_test_env (jid_var), xgb_test_env (pw_var),
-                                                      "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  XgbConnection *connection = xgb_connection_new (params);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  XgbTestResult r = { 0 };
-
-  g_assert_true (xgb_test_connect (connection, &error));
-  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  *out_connection = connection;
-  return xgb_pubsub_service_new (connection, info);
-}
-
 static void
 create_topic (XgbPubsubService *service,
               const char       *node,
@@ -114,10 +92,10 @@ incident (guint k)
 static void
 seed (void)
 {
-  g_autoptr(XgbConnection) admin_connection = NULL;
-  g_autoptr(XgbConnection) alice_connection = NULL;
-  g_autoptr(XgbPubsubService) admin = connect_as ("ADMIN", &admin_connection);
-  g_autoptr(XgbPubsubService) alice = connect_as ("ALICE", &alice_connection);
+  g_autoptr(XgbConnection) admin_connection = xgb_test_login ("ADMIN");
+  g_autoptr(XgbConnection) alice_connection = xgb_test_login ("ALICE");
+  g_autoptr(XgbPubsubService) admin = xgb_test_pubsub_service (admin_connection);
+  g_autoptr(XgbPubsubService) alice = xgb_test_pubsub_service (alice_connection);
   g_autoptr(GPtrArray) affiliations = g_ptr_array_new ();
   XgbPubsubAffiliation publisher = { (char *) xgb_test_env ("XGB_TEST_ALICE_JID"), (char *) "publisher" };
   g_autoptr(GString) large = g_string_new ("<report xmlns='urn:xgb:test:large'>");
@@ -195,20 +173,6 @@ items_on_server (XgbWindow  *window,
 /* --- waiting -------------------------------------------------------- */
 
 static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
-
-static gboolean
-tree_loaded (gpointer browser)
-{
-  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
-
-  return tree != NULL && !xgb_node_tree_get_loading (tree);
-}
-
-static gboolean
 list_idle (gpointer view)
 {
   XgbItemList *list = xgb_items_view_get_list (view);
@@ -230,34 +194,6 @@ wait_report (XgbItemsView *view,
 {
   g_object_set_data_full (G_OBJECT (view), "expected-report", g_strdup (expected), g_free);
   xgb_ui_wait (report_is, view, 60);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-toplevel_shown (gpointer type)
-{
-  return find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
-}
-
-static gpointer
-wait_toplevel (GType type)
-{
-  xgb_ui_wait (toplevel_shown, GSIZE_TO_POINTER (type), 10);
-  return find_toplevel (type);
 }
 
 static void
@@ -361,13 +297,13 @@ check_delete_publisher (XgbWindow    *window,
 
   /* Declining deletes nothing */
   xgb_items_view_delete_matching (view);
-  confirm = wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   g_assert_nonnull (strstr (xgb_confirm_dialog_get_explanation (confirm), "All 300 items"));
   xgb_confirm_dialog_respond (confirm, FALSE);
   wait_report (view, "Nothing deleted.");
 
   xgb_items_view_delete_matching (view);
-  confirm = wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   xgb_ui_save_screenshot (GTK_WIDGET (confirm), "items-delete-confirm.png");
   xgb_confirm_dialog_respond (confirm, TRUE);
   expected = g_strdup_printf ("Deleted %u of %u items.", N_ALICE, N_ALICE);
@@ -476,7 +412,7 @@ check_delete_one_and_view (XgbWindow    *window,
   id = g_strdup (xgb_item_row_get_id (row));
   xgb_items_view_select (view, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "items.delete-item", NULL));
-  confirm = wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_wait_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   xgb_confirm_dialog_respond (confirm, TRUE);
   {
     g_autofree char *expected = g_strdup_printf ("Deleted the item “%s”.", id);
@@ -498,11 +434,11 @@ check_purge (XgbWindow    *window,
   g_autoptr(XgbPubsubItemPage) left = NULL;
 
   xgb_items_view_purge (view);
-  dialog = wait_toplevel (XGB_TYPE_DELETE_DIALOG);
+  dialog = xgb_ui_wait_toplevel (XGB_TYPE_DELETE_DIALOG);
   entry = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), XGB_TYPE_DELETE_DIALOG, "name_entry"));
   gtk_editable_set_text (entry, "items/lo");
   xgb_delete_dialog_confirm (dialog);
-  g_assert_true (find_toplevel (XGB_TYPE_DELETE_DIALOG) == dialog);
+  g_assert_true (xgb_ui_find_toplevel (XGB_TYPE_DELETE_DIALOG) == dialog);
   gtk_editable_set_text (entry, LOG_NODE);
   xgb_ui_save_screenshot (GTK_WIDGET (dialog), "purge.png");
   xgb_delete_dialog_confirm (dialog);
@@ -560,9 +496,9 @@ check_items (XgbWindow *window,
   XgbBrowserView *browser;
   XgbItemsView *view;
 
-  xgb_ui_wait (on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
   browser = xgb_window_get_browser_view (window);
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   view = xgb_browser_view_get_items_view (browser);
 
   open_items_tab (window, LOG_NODE);
@@ -577,8 +513,7 @@ check_items (XgbWindow *window,
 static void
 test_items (void)
 {
-  g_autofree char *pw = g_build_filename (tmpdir, "admin", NULL);
-  g_autofree char *line = g_strconcat (xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"), "\n", NULL);
+  g_autofree char *pw = xgb_ui_password_file (tmpdir, "admin", xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
   const char *args[] = {
     "--jid", xgb_test_env ("XGB_TEST_ADMIN_JID"), "--password-file", pw,
     "--host", xgb_test_env ("XGB_TEST_HOST"), "--port", xgb_test_env ("XGB_TEST_PORT"),
@@ -587,7 +522,6 @@ test_items (void)
   };
   XgbUiRun run;
 
-  g_assert_true (g_file_set_contents (pw, line, -1, NULL));
   seed ();
   g_assert_cmpint (xgb_ui_run_app (args, check_items, NULL, &run), ==, 0);
   g_assert_true (run.checked);

@@ -22,12 +22,6 @@
 static char *tmpdir;
 
 static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
-
-static gboolean
 model_has (GListModel *model,
            const char *text)
 {
@@ -39,14 +33,6 @@ model_has (GListModel *model,
         return TRUE;
     }
   return FALSE;
-}
-
-static gboolean
-tree_loaded (gpointer browser)
-{
-  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
-
-  return tree != NULL && !xgb_node_tree_get_loading (tree);
 }
 
 static gboolean
@@ -167,7 +153,7 @@ tree_replaced (gpointer browser)
 {
   XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
 
-  return tree != g_object_get_data (G_OBJECT (browser), "old-tree") && tree_loaded (browser);
+  return tree != g_object_get_data (G_OBJECT (browser), "old-tree") && xgb_ui_tree_loaded (browser);
 }
 
 static void
@@ -223,7 +209,7 @@ check_browser (XgbBrowserView *browser)
   g_autoptr(XgbNode) found = NULL;
   GtkLabel *kind;
 
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
   check_folder_setting (browser);
   xgb_ui_wait (pending_known, xgb_browser_view_get_session_view (browser), 30);
   {
@@ -305,21 +291,6 @@ check_browser (XgbBrowserView *browser)
   }
 }
 
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 dialog_child (gpointer    dialog,
               GType       type,
@@ -349,17 +320,11 @@ static GPtrArray *
 affiliations_on_server (XgbWindow  *window,
                         const char *node)
 {
-  XgbConnection *connection = xgb_window_get_connection (window);
+  g_autoptr(XgbPubsubService) service = xgb_test_pubsub_service (xgb_window_get_connection (window));
   g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  g_autoptr(XgbPubsubService) service = NULL;
   XgbTestResult r = { 0 };
   GPtrArray *list;
 
-  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
-  g_assert_no_error (error);
-  service = xgb_pubsub_service_new (connection, info);
   xgb_pubsub_service_get_affiliations_async (service, node, NULL, xgb_test_result_cb, &r);
   list = xgb_pubsub_service_list_finish (service, xgb_test_result_wait (&r), &error);
   xgb_test_result_clear (&r);
@@ -441,7 +406,7 @@ check_affiliations (XgbWindow  *window,
   xgb_affiliations_view_request_change (view, bob, "owner");
   wait_affiliations (view, "is now Owner");
   xgb_affiliations_view_request_change (view, alice, "publisher");
-  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   g_assert_nonnull (confirm);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (confirm));
   xgb_ui_save_screenshot (GTK_WIDGET (confirm), "affiliations-confirm.png");
@@ -523,7 +488,7 @@ check_options_unsupported (XgbSubscriptionsView *view,
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "does not offer subscription options"));
   /* and asking anyway opens nothing */
   xgb_subscriptions_view_edit_options (view, jid, NULL);
-  g_assert_null (find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
+  g_assert_null (xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
 }
 
 /* Stories 7.1–7.4 on the Subscribers tab: subscribe an address, see it
@@ -552,14 +517,14 @@ check_subscriptions (XgbWindow  *window,
   xgb_ui_save_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW), "subscriptions.png");
 
   xgb_subscriptions_view_unsubscribe (view, bob, NULL);
-  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   g_assert_nonnull (confirm);
   xgb_confirm_dialog_respond (confirm, FALSE);
   wait_subscriptions (view, "Not changed.");
   g_assert_cmpstr (subscription_on_server (window, node, bob), ==, "subscribed");
 
   xgb_subscriptions_view_unsubscribe (view, bob, NULL);
-  confirm = find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
+  confirm = xgb_ui_find_toplevel (XGB_TYPE_CONFIRM_DIALOG);
   g_assert_nonnull (confirm);
   xgb_confirm_dialog_respond (confirm, TRUE);
   wait_subscriptions (view, "Unsubscribed “");
@@ -653,7 +618,7 @@ check_create_delete (XgbWindow *window)
   gboolean publisher = FALSE;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-node", NULL));
-  create = find_toplevel (XGB_TYPE_CREATE_DIALOG);
+  create = xgb_ui_find_toplevel (XGB_TYPE_CREATE_DIALOG);
   g_assert_nonnull (create);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (create));
   xgb_ui_save_screenshot (GTK_WIDGET (create), "create-dialog.png");
@@ -718,14 +683,14 @@ check_create_delete (XgbWindow *window)
   check_subscriptions (window, node);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-node", NULL));
-  delete = find_toplevel (XGB_TYPE_DELETE_DIALOG);
+  delete = xgb_ui_find_toplevel (XGB_TYPE_DELETE_DIALOG);
   g_assert_nonnull (delete);
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (delete, XGB_TYPE_DELETE_DIALOG, "name_entry")),
                          "sacm/ipsec/host-009");
   g_assert_false (xgb_delete_dialog_get_can_delete (delete));
   g_assert_false (gtk_widget_get_sensitive (dialog_child (delete, XGB_TYPE_DELETE_DIALOG, "delete_button")));
   xgb_delete_dialog_confirm (delete);
-  g_assert_true (find_toplevel (XGB_TYPE_DELETE_DIALOG) == delete);
+  g_assert_true (xgb_ui_find_toplevel (XGB_TYPE_DELETE_DIALOG) == delete);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (delete));
   xgb_ui_save_screenshot (GTK_WIDGET (delete), "delete-dialog.png");
 
@@ -743,7 +708,7 @@ check_logged_in (XgbWindow *window,
   XgbSessionView *session;
   GtkWidget *subtitle;
 
-  xgb_ui_wait (on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
 
   session = xgb_window_get_session_view (window);
   g_assert_cmpstr (xgb_session_view_get_broker (session), ==, xgb_test_env ("XGB_TEST_PUBSUB"));
@@ -769,36 +734,16 @@ check_logged_in (XgbWindow *window,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (subtitle)));
 }
 
-static char *
-password_file (const char *name,
-               const char *password)
-{
-  char *path = g_build_filename (tmpdir, name, NULL);
-  g_autofree char *line = g_strconcat (password, "\n", NULL);
-
-  g_assert_true (g_file_set_contents (path, line, -1, NULL));
-  return path;
-}
-
 /* Topics for the browser to show, made through the core as admin. */
 static void
 seed_topics (void)
 {
-  g_autoptr(XgbLoginParams) params =
-    xgb_test_params (xgb_test_env ("XGB_TEST_ADMIN_JID"), xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"),
-                     "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  g_autoptr(XgbConnection) connection = xgb_connection_new (params);
+  g_autoptr(XgbConnection) connection = xgb_test_login ("ADMIN");
+  g_autoptr(XgbPubsubService) service = xgb_test_pubsub_service (connection);
   g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  g_autoptr(XgbPubsubService) service = NULL;
   XgbTestResult r = { 0 };
   const char *nodes[] = { "sacm/ipsec/host-0001", "sacm/ipsec/host-0002", "mile/iodef/incidents" };
 
-  g_assert_true (xgb_test_connect (connection, &error));
-  xgb_disco_info_async (connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (connection, xgb_test_result_wait (&r), &error);
-  g_assert_no_error (error);
-  service = xgb_pubsub_service_new (connection, info);
   for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
     {
       g_autofree char *created = NULL;
@@ -816,7 +761,7 @@ test_login (void)
 {
   seed_topics ();
 
-  g_autofree char *pw = password_file ("alice", xgb_test_env ("XGB_TEST_ALICE_PASSWORD"));
+  g_autofree char *pw = xgb_ui_password_file (tmpdir, "alice", xgb_test_env ("XGB_TEST_ALICE_PASSWORD"));
   const char *args[] = {
     "--jid", xgb_test_env ("XGB_TEST_ALICE_JID"), "--password-file", pw,
     "--host", xgb_test_env ("XGB_TEST_HOST"), "--port", xgb_test_env ("XGB_TEST_PORT"),
@@ -845,7 +790,7 @@ check_auth_failed (XgbWindow *window,
 static void
 test_wrong_password (void)
 {
-  g_autofree char *pw = password_file ("wrong", "wrong-password");
+  g_autofree char *pw = xgb_ui_password_file (tmpdir, "wrong", "wrong-password");
   const char *args[] = {
     "--jid", xgb_test_env ("XGB_TEST_ALICE_JID"), "--password-file", pw,
     "--host", xgb_test_env ("XGB_TEST_HOST"), "--port", xgb_test_env ("XGB_TEST_PORT"),

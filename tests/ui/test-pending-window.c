@@ -38,22 +38,8 @@ static void
 account_login (Account    *account,
                const char *who)
 {
-  g_autofree char *jid_var = g_strdup_printf ("XGB_TEST_%s_JID", who);
-  g_autofree char *pw_var = g_strdup_printf ("XGB_TEST_%s_PASSWORD", who);
-  g_autoptr(XgbLoginParams) params =
-    xgb_test_params (xgb_test_env (jid_var), xgb_test_env (pw_var), "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  XgbTestResult r = { 0 };
-
-  account->connection = xgb_connection_new (params);
-  g_assert_true (xgb_test_connect (account->connection, &error));
-  g_assert_no_error (error);
-  xgb_disco_info_async (account->connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (account->connection, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  account->service = xgb_pubsub_service_new (account->connection, info);
+  account->connection = xgb_test_login (who);
+  account->service = xgb_test_pubsub_service (account->connection);
 }
 
 static void
@@ -138,12 +124,6 @@ pending_on_server (Account    *owner,
 }
 
 /* --- the window ----------------------------------------------------- */
-
-static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
 
 static XgbPendingWindow *
 find_pending_window (void)
@@ -276,7 +256,7 @@ check_inbox (XgbWindow *window,
   GtkListBox *list;
   gpointer args[3] = { admin, (gpointer) TOPIC_A, (gpointer) bob };
 
-  xgb_ui_wait (on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
   check_button (window, TRUE);
   xgb_ui_save_screenshot (GTK_WIDGET (window), "pending-session.png");
 
@@ -445,7 +425,7 @@ check_unsupported (XgbWindow *window,
   XgbPendingWindow *inbox;
   const char *why;
 
-  xgb_ui_wait (on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
   check_button (window, TRUE);
 
   inbox = open_inbox (window);
@@ -472,21 +452,11 @@ check_unsupported (XgbWindow *window,
   g_assert_null (find_pending_window ());
 }
 
-static char *
-password_file (const char *password)
-{
-  char *path = g_build_filename (tmpdir, "admin", NULL);
-  g_autofree char *line = g_strconcat (password, "\n", NULL);
-
-  g_assert_true (g_file_set_contents (path, line, -1, NULL));
-  return path;
-}
-
 static void
 run_as_admin (XgbUiCheck check,
               gpointer   data)
 {
-  g_autofree char *pw = password_file (xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
+  g_autofree char *pw = xgb_ui_password_file (tmpdir, "admin", xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
   const char *args[] = {
     "--jid", xgb_test_env ("XGB_TEST_ADMIN_JID"), "--password-file", pw,
     "--host", xgb_test_env ("XGB_TEST_HOST"), "--port", xgb_test_env ("XGB_TEST_PORT"),

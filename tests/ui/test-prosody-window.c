@@ -35,22 +35,8 @@ static void
 account_open (Account    *account,
               const char *who)
 {
-  g_autofree char *jid_var = g_strdup_printf ("XGB_TEST_%s_JID", who);
-  g_autofree char *password_var = g_strdup_printf ("XGB_TEST_%s_PASSWORD", who);
-  g_autoptr(XgbLoginParams) params = xgb_test_params (xgb_test_env (jid_var), xgb_test_env (password_var),
-                                                      "XGB_TEST_PORT", "XGB_TEST_CA_FILE");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XgbDiscoInfo) info = NULL;
-  XgbTestResult r = { 0 };
-
-  account->connection = xgb_connection_new (params);
-  g_assert_true (xgb_test_connect (account->connection, &error));
-  g_assert_no_error (error);
-  xgb_disco_info_async (account->connection, xgb_test_env ("XGB_TEST_PUBSUB"), NULL, NULL, xgb_test_result_cb, &r);
-  info = xgb_disco_info_finish (account->connection, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  account->service = xgb_pubsub_service_new (account->connection, info);
+  account->connection = xgb_test_login (who);
+  account->service = xgb_test_pubsub_service (account->connection);
 }
 
 static void
@@ -151,38 +137,9 @@ subscription_on_server (XgbPubsubService *service,
 /* --- waiting for the window ------------------------------------------ */
 
 static gboolean
-on_session_page (gpointer window)
-{
-  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
-}
-
-static gboolean
-tree_loaded (gpointer browser)
-{
-  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
-
-  return tree != NULL && !xgb_node_tree_get_loading (tree);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
 no_options_dialog (gpointer data)
 {
-  return find_toplevel (XGB_TYPE_OPTIONS_DIALOG) == NULL;
+  return xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG) == NULL;
 }
 
 static gboolean
@@ -252,7 +209,7 @@ open_options (XgbSubscriptionsView *view,
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), bob));
   g_signal_emit_by_name (button, "clicked");
-  dialog = find_toplevel (XGB_TYPE_OPTIONS_DIALOG);
+  dialog = xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) ==
                  GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
@@ -336,7 +293,7 @@ check_subscribers (XgbWindow      *window,
   gtk_switch_set_active (GTK_SWITCH (include_body), FALSE);
   g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), XGB_TYPE_OPTIONS_DIALOG, "cancel_button"),
                          "clicked");
-  g_assert_null (find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
+  g_assert_null (xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
   wait_subscriptions (view, "Not changed.");
   g_assert_true (include_body_on_server ());
 
@@ -366,10 +323,10 @@ check_subscribers (XgbWindow      *window,
   g_test_message ("options error: %s", xgb_options_dialog_get_error (dialog));
   g_assert_nonnull (strstr (xgb_options_dialog_get_error (dialog), "is not subscribed to “" TOPIC "”"));
   g_assert_nonnull (strstr (xgb_options_dialog_get_error (dialog), "unexpected request"));
-  g_assert_true (find_toplevel (XGB_TYPE_OPTIONS_DIALOG) == dialog);
+  g_assert_true (xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG) == dialog);
   xgb_ui_save_screenshot (GTK_WIDGET (dialog), "options-error.png");
   xgb_options_dialog_cancel (dialog);
-  g_assert_null (find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
+  g_assert_null (xgb_ui_find_toplevel (XGB_TYPE_OPTIONS_DIALOG));
   /* the tab reads the list again: Bob is gone */
   xgb_ui_wait (nobody_listed, view, 30);
   g_assert_null (xgb_subscriptions_view_get_options_button (view, bob));
@@ -383,8 +340,8 @@ check_window (XgbWindow *window,
   GListModel *topics;
   g_autoptr(XgbNode) found = NULL;
 
-  xgb_ui_wait (on_session_page, window, 60);
-  xgb_ui_wait (tree_loaded, browser, 30);
+  xgb_ui_wait (xgb_ui_on_session_page, window, 60);
+  xgb_ui_wait (xgb_ui_tree_loaded, browser, 30);
 
   /* Browse to the topic through the filter, as an admin would */
   xgb_browser_view_set_filter (browser, "host-0001");

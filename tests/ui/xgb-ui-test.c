@@ -215,3 +215,62 @@ xgb_ui_run_app (const char * const *args,
 
   return status;
 }
+
+/* For xgb_ui_wait(): the window shows the session (logged in) */
+gboolean
+xgb_ui_on_session_page (gpointer window)
+{
+  return g_strcmp0 (xgb_window_get_visible_page (window), "session") == 0;
+}
+
+/* For xgb_ui_wait(): the browser's tree has listed its first level */
+gboolean
+xgb_ui_tree_loaded (gpointer browser)
+{
+  XgbNodeTree *tree = xgb_browser_view_get_tree (browser);
+
+  return tree != NULL && !xgb_node_tree_get_loading (tree);
+}
+
+/* The first visible toplevel window of @type, or %NULL */
+gpointer
+xgb_ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_shown (gpointer type)
+{
+  return xgb_ui_find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
+}
+
+/* Waits up to 10 s for a toplevel of @type (a dialog opening) */
+gpointer
+xgb_ui_wait_toplevel (GType type)
+{
+  xgb_ui_wait (toplevel_shown, GSIZE_TO_POINTER (type), 10);
+  return xgb_ui_find_toplevel (type);
+}
+
+/* Writes @password and a newline to DIR/NAME, for --password-file */
+char *
+xgb_ui_password_file (const char *dir,
+                      const char *name,
+                      const char *password)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *line = g_strconcat (password, "\n", NULL);
+
+  g_assert_true (g_file_set_contents (path, line, -1, NULL));
+  return path;
+}

@@ -43,6 +43,13 @@ void        xgb_ui_press_enter       (GtkWidget          *entry);
 void        xgb_ui_wait_for_revealed (XgbBanner          *banner);
 
 gboolean    xgb_ui_widget_visible    (gpointer            widget);
+gboolean    xgb_ui_on_session_page   (gpointer            window);
+gboolean    xgb_ui_tree_loaded       (gpointer            browser);
+gpointer    xgb_ui_find_toplevel     (GType               type);
+gpointer    xgb_ui_wait_toplevel     (GType               type);
+char       *xgb_ui_password_file     (const char         *dir,
+                                      const char         *name,
+                                      const char         *password);
 gboolean    xgb_ui_banner_revealed   (gpointer            banner);
 
 G_END_DECLS
