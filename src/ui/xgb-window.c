@@ -15,6 +15,7 @@
 #include "xgb-create-dialog.h"
 #include "xgb-delete-dialog.h"
 #include "xgb-node.h"
+#include "xgb-check-window.h"
 #include "xgb-pending-window.h"
 #include "xgb-pubsub.h"
 #include "xgb-session-view.h"
@@ -398,6 +399,25 @@ pending_action (GtkWidget  *widget,
                                G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (self->pending_window));
+}
+
+/* The Controller check (stories 11.1, 11.2, 1.4), a window per call */
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbNodeTree *tree;
+  XgbCheckWindow *check;
+
+  if (!in_session (self))
+    return;
+  tree = xgb_browser_view_get_tree (xgb_window_get_browser_view (self));
+  if (tree == NULL)
+    return;
+  check = xgb_check_window_new (GTK_WINDOW (self), tree, NULL, NULL, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (check));
 }
 
 /* --- create --------------------------------------------------------- */
@@ -891,6 +911,7 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-node", NULL, delete_node_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.pending", NULL, pending_action);
+  gtk_widget_class_install_action (widget_class, "win.check", NULL, check_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.pending", NULL);
   gtk_widget_class_install_action (widget_class, "win.bulk-change", NULL, bulk_change_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-node", NULL);
