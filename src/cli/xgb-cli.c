@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xgb-audit.h"
 #include "xgb-cli-output.h"
 #include "xgb-connection.h"
 #include "xgb-disco.h"
@@ -39,6 +40,7 @@ typedef struct
 {
   XgbConnection    *connection;
   XgbPubsubService *service;
+  XgbAuditor       *auditor;  /* every change to the local log (and topic) */
   XgbCliOutput     *out;
   char            **args;   /* after the command name */
   guint             n_args;
@@ -51,6 +53,7 @@ static char *opt_host;
 static int opt_port;
 static char *opt_ca_file;
 static char *opt_broker;
+static char *opt_audit_topic;
 static gboolean opt_json;
 static gboolean opt_stats;
 static gboolean opt_collection;
@@ -69,6 +72,8 @@ static const GOptionEntry entries[] = {
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port, N_("Connect to PORT"), N_("PORT") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust the CAs in the PEM file FILE"), N_("FILE") },
   { "broker", 'b', 0, G_OPTION_ARG_STRING, &opt_broker, N_("The Broker’s JID (default: found through service discovery)"), N_("JID") },
+  { "audit-topic", 0, 0, G_OPTION_ARG_STRING, &opt_audit_topic,
+    N_("Also publish each change's audit entry to the topic NODE"), N_("NODE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of text"), NULL },
   { "stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats, N_("Print requests, bytes and seconds on stderr"), NULL },
   { "collection", 0, 0, G_OPTION_ARG_NONE, &opt_collection, N_("create: make a collection, not a topic"), NULL },
@@ -1393,7 +1398,31 @@ login (Cli *cli)
     }
 
   cli->service = xgb_pubsub_service_new (cli->connection, broker);
+  cli->auditor = xgb_auditor_new (cli->service, xgb_audit_log_get_default (), opt_audit_topic);
   return EXIT_OK;
+}
+
+/* Every change is in the local log, and on the audit topic if one was
+ * named, before the program ends */
+static void
+finish_audit (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  if (cli->auditor == NULL)
+    return;
+  while (xgb_auditor_get_n_pending (cli->auditor) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (xgb_auditor_get_n_pending (cli->auditor) > 0)
+    g_printerr (_("xgb-cli: audit entries not confirmed by the audit topic “%s” after 10 s.\n"),
+                xgb_auditor_get_topic (cli->auditor));
+  else if (xgb_auditor_get_publish_error (cli->auditor) != NULL)
+    g_printerr (_("xgb-cli: an audit entry was not published to “%s”: %s\n"), xgb_auditor_get_topic (cli->auditor),
+                xgb_auditor_get_publish_error (cli->auditor)->message);
+  if (!xgb_audit_log_flush (xgb_audit_log_get_default (), &error))
+    g_printerr ("xgb-cli: %s\n", error->message);
+  g_clear_object (&cli->auditor);
 }
 
 int
@@ -1464,6 +1493,7 @@ main (int   argc,
       cli.args = argv + 2;
       cli.n_args = (guint) argc - 2;
       status = commands[index].run (&cli);
+      finish_audit (&cli);
       xgb_cli_output_finish (cli.out);
       g_clear_pointer (&cli.out, xgb_cli_output_free);
     }

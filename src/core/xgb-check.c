@@ -98,6 +98,8 @@ typedef struct
   const char    *feature;
   XgbCheckLevel  level;
   const char    *effect;   /* what the app disables without it */
+  gboolean       tried;    /* servers do it without advertising it
+                              (Prosody): the app tries anyway */
 } FeatureNeed;
 
 static const FeatureNeed feature_needs[] = {
@@ -116,7 +118,8 @@ static const FeatureNeed feature_needs[] = {
   { XGB_PUBSUB_CAP_PERSISTENT_ITEMS, "persistent-items", XGB_CHECK_RECOMMENDED,
     N_("Topics may keep no items: the Items tab may stay empty.") },
   { XGB_PUBSUB_CAP_MANAGE_SUBSCRIPTIONS, "manage-subscriptions", XGB_CHECK_REQUIRED,
-    N_("Subscribers cannot be listed or changed by an owner; bulk subscription changes fail.") },
+    N_("The app still lists and changes subscribers (some servers do without advertising it); a refusal is "
+       "reported where it happens."), TRUE },
   { XGB_PUBSUB_CAP_MODIFY_AFFILIATIONS, "modify-affiliations", XGB_CHECK_REQUIRED,
     N_("Affiliations cannot be changed: no Providers, Consumers or other administrators can be set.") },
   { XGB_PUBSUB_CAP_RETRIEVE_SUBSCRIPTIONS, "retrieve-subscriptions", XGB_CHECK_RECOMMENDED,
@@ -126,7 +129,8 @@ static const FeatureNeed feature_needs[] = {
   { XGB_PUBSUB_CAP_GET_PENDING, "get-pending", XGB_CHECK_RECOMMENDED,
     N_("The Pending Requests inbox and the pending part of the Subscribers tab say they are not supported.") },
   { XGB_PUBSUB_CAP_ACCESS_WHITELIST, "access-whitelist", XGB_CHECK_REQUIRED,
-    N_("Topics cannot be limited to the listed Consumers, as the draft requires.") },
+    N_("The app still offers the whitelist model (some servers accept it without advertising it); creating "
+       "a topic tells whether it is refused."), TRUE },
   { XGB_PUBSUB_CAP_ACCESS_AUTHORIZE, "access-authorize", XGB_CHECK_RECOMMENDED,
     N_("Consumers cannot ask for approval: only the whitelist model is offered.") },
   { XGB_PUBSUB_CAP_PUBLISHER_AFFILIATION, "publisher-affiliation", XGB_CHECK_RECOMMENDED,
@@ -195,7 +199,8 @@ protocol_rows (const XgbCheckInput *in,
       g_autofree char *title = g_strdup_printf ("XEP-0060: %s", need->feature);
       gboolean has = xgb_disco_info_has_feature (info, feature);
       XgbCheckStatus status = has ? XGB_CHECK_PASS
-                                  : need->level == XGB_CHECK_REQUIRED ? XGB_CHECK_FAIL : XGB_CHECK_WARN;
+                                  : need->level == XGB_CHECK_REQUIRED && !need->tried ? XGB_CHECK_FAIL
+                                                                                      : XGB_CHECK_WARN;
 
       if (!has && need->level == XGB_CHECK_OPTIONAL)
         status = XGB_CHECK_PASS;   /* optional: missing is fine, the effect says what is off */

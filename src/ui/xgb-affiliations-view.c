@@ -86,12 +86,23 @@ row_remove_cb (GtkButton           *button,
   xgb_affiliations_view_request_change (self, g_object_get_data (G_OBJECT (button), "jid"), "none");
 }
 
+static const char *
+not_modifiable_text (void)
+{
+  return _("This Broker does not offer changing affiliations: it does not advertise pubsub#modify-affiliations.");
+}
+
 static void
 show_list (XgbAffiliationsView *self)
 {
+  gboolean modifiable;
+
   xgb_list_pane_clear_rows (&self->pane);
   if (self->pane.current == NULL)
     return;
+  modifiable = xgb_pubsub_service_has (self->pane.service, XGB_PUBSUB_CAP_MODIFY_AFFILIATIONS);
+  gtk_widget_set_sensitive (self->pane.add_box, modifiable && !self->pane.busy);
+  gtk_widget_set_tooltip_text (self->pane.add_box, modifiable ? NULL : not_modifiable_text ());
 
   for (guint i = 0; i < self->pane.current->len; i++)
     {
@@ -120,6 +131,17 @@ show_list (XgbAffiliationsView *self)
         xgb_list_row_add_action (row, remove, remove_label, "jid", a->jid);
         g_signal_connect_object (remove, "clicked", G_CALLBACK (row_remove_cb), self, 0);
       }
+      if (!modifiable)
+        {
+          /* The list stays readable; its controls say why they are off */
+          for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; c = gtk_widget_get_next_sibling (c))
+            for (GtkWidget *w = gtk_widget_get_first_child (c); w != NULL; w = gtk_widget_get_next_sibling (w))
+              if (GTK_IS_DROP_DOWN (w) || GTK_IS_BUTTON (w))
+                {
+                  gtk_widget_set_sensitive (w, FALSE);
+                  gtk_widget_set_tooltip_text (w, not_modifiable_text ());
+                }
+        }
       gtk_list_box_append (self->pane.list, row);
     }
 }

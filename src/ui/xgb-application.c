@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "xgb-application.h"
+#include "xgb-audit.h"
 #include "xgb-connection.h"
 #include "xgb-error.h"
 #include "xgb-window.h"
@@ -247,7 +248,13 @@ xgb_application_startup (GApplication *app)
 static void
 xgb_application_shutdown (GApplication *app)
 {
+  g_autoptr(GError) error = NULL;
+
   G_APPLICATION_CLASS (xgb_application_parent_class)->shutdown (app);
+
+  /* The audit entries still queued are written before the process ends */
+  if (!xgb_audit_log_flush (xgb_audit_log_get_default (), &error))
+    g_printerr ("%s\n", error->message);
 
   /* Closed windows ended their sessions; give the connection threads a
    * moment to say goodbye to the servers. */

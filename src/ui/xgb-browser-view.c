@@ -527,7 +527,18 @@ config_loaded_cb (GObject      *object,
     }
 
   xgb_form_view_set_form (self->config_view, form);
+  if (!xgb_pubsub_service_has (XGB_PUBSUB_SERVICE (object), XGB_PUBSUB_CAP_CONFIG_NODE))
+    {
+      const char *why = _("This Broker does not offer changing a node’s configuration: it does not advertise "
+                          "pubsub#config-node.");
+
+      gtk_label_set_text (self->config_status, why);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->config_apply), why);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), FALSE);
+      return;
+    }
   gtk_label_set_text (self->config_status, "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->config_apply), NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->config_apply), TRUE);
 }
 

@@ -176,7 +176,11 @@ validate (XgbCreateDialog *self)
 
   request->name = g_strdup (name);
   request->collection = gtk_check_button_get_active (self->collection_check);
-  request->access_model = g_strdup (access_models[MIN (gtk_drop_down_get_selected (self->access_drop_down), 2)]);
+  {
+    GtkStringObject *chosen = gtk_drop_down_get_selected_item (self->access_drop_down);
+
+    request->access_model = g_strdup (chosen ? gtk_string_object_get_string (chosen) : access_models[0]);
+  }
   request->title = *title ? g_strdup (title) : NULL;
 
   return g_steal_pointer (&request);
@@ -323,6 +327,32 @@ xgb_create_dialog_set_service (XgbCreateDialog  *self,
 
   g_set_object (&self->service, service);
   gtk_widget_set_visible (self->parents_box, nests);
+
+  /* Only the access models the Broker offers (Prosody: no authorize) */
+  if (service != NULL)
+    {
+      g_autoptr(GtkStringList) offered = gtk_string_list_new (NULL);
+      g_autoptr(GString) missing = g_string_new (NULL);
+      /* Whitelist stays: the draft needs it, and servers accept it
+       * without advertising it (Prosody) */
+      const XgbPubsubCaps caps[] = { 0, XGB_PUBSUB_CAP_ACCESS_AUTHORIZE, 0 };
+
+      for (guint i = 0; access_models[i] != NULL; i++)
+        {
+          if (caps[i] == 0 || xgb_pubsub_service_has (service, caps[i]))
+            gtk_string_list_append (offered, access_models[i]);
+          else
+            g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", access_models[i]);
+        }
+      gtk_drop_down_set_model (self->access_drop_down, G_LIST_MODEL (offered));
+      gtk_drop_down_set_selected (self->access_drop_down, 0);
+      if (missing->len > 0)
+        {
+          g_autofree char *why = g_strdup_printf (_("This Broker does not offer the access model %s."), missing->str);
+
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->access_drop_down), why);
+        }
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->advanced_expander),
                           service != NULL && xgb_pubsub_service_has (service, XGB_PUBSUB_CAP_RETRIEVE_DEFAULT));
 }

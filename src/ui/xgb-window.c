@@ -15,6 +15,7 @@
 #include "xgb-create-dialog.h"
 #include "xgb-delete-dialog.h"
 #include "xgb-node.h"
+#include "xgb-audit-window.h"
 #include "xgb-check-window.h"
 #include "xgb-pending-window.h"
 #include "xgb-pubsub.h"
@@ -41,6 +42,8 @@ struct _XgbWindow
   char                 *broker;
   /* The inbox of pending requests (win.pending), while open */
   XgbPendingWindow     *pending_window;
+  /* Every change goes to the audit trail (story 1.6) */
+  XgbAuditor           *auditor;
 
   GSettings            *settings;
   /* Cancelled when the window closes: no reply may touch a dead window. */
@@ -146,6 +149,7 @@ end_session (XgbWindow *self)
   g_clear_pointer (&self->broker, g_free);
   if (self->browser_view != NULL)
     xgb_browser_view_set_tree (self->browser_view, NULL);
+  g_clear_object (&self->auditor);
   g_clear_object (&self->service);
   update_subtitle (self);
 }
@@ -255,6 +259,11 @@ broker_found_cb (GObject      *object,
 
   self->broker = g_strdup (info->jid);
   self->service = xgb_pubsub_service_new (self->connection, info);
+  {
+    g_autofree char *audit_topic = self->settings ? g_settings_get_string (self->settings, "audit-topic") : NULL;
+
+    self->auditor = xgb_auditor_new (self->service, xgb_audit_log_get_default (), audit_topic);
+  }
   xgb_session_view_set_broker (xgb_browser_view_get_session_view (self->browser_view),
                                xgb_connection_get_jid (self->connection), info);
   xgb_login_view_set_busy (self->login_view, TRUE, _("Looking at the Broker’s nodes…"));
@@ -418,6 +427,21 @@ check_action (GtkWidget  *widget,
     return;
   check = xgb_check_window_new (GTK_WINDOW (self), tree, NULL, NULL, NULL, NULL);
   gtk_window_present (GTK_WINDOW (check));
+}
+
+/* The audit trail: this computer's log and the audit topic */
+static void
+audit_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+  XgbAuditWindow *audit;
+
+  audit = xgb_audit_window_new (GTK_WINDOW (self), xgb_audit_log_get_default (),
+                                in_session (self) ? self->service : NULL,
+                                self->auditor ? xgb_auditor_get_topic (self->auditor) : NULL);
+  gtk_window_present (GTK_WINDOW (audit));
 }
 
 /* --- create --------------------------------------------------------- */
@@ -630,6 +654,13 @@ new_node_action (GtkWidget  *widget,
 
   if (!in_session (self))
     return;
+  if (!xgb_pubsub_service_has (self->service, XGB_PUBSUB_CAP_CREATE_NODES))
+    {
+      xgb_banner_show (self->banner, XGB_BANNER_INFO,
+                       _("This Broker does not offer creating nodes: it does not advertise "
+                         "pubsub#create-nodes (see Controller Check)."));
+      return;
+    }
 
   /* In the selected folder, by default */
   current = xgb_browser_view_get_current (self->browser_view);
@@ -716,6 +747,13 @@ delete_node_action (GtkWidget  *widget,
   if (!in_session (self))
     return;
 
+  if (!xgb_pubsub_service_has (self->service, XGB_PUBSUB_CAP_DELETE_NODES))
+    {
+      xgb_banner_show (self->banner, XGB_BANNER_INFO,
+                       _("This Broker does not offer deleting nodes: it does not advertise "
+                         "pubsub#delete-nodes (see Controller Check)."));
+      return;
+    }
   current = xgb_browser_view_get_current (self->browser_view);
   if (current == NULL || xgb_node_get_name (current) == NULL)
     {
@@ -912,6 +950,7 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.pending", NULL, pending_action);
   gtk_widget_class_install_action (widget_class, "win.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "win.audit", NULL, audit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.pending", NULL);
   gtk_widget_class_install_action (widget_class, "win.bulk-change", NULL, bulk_change_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-node", NULL);

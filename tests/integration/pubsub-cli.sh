@@ -148,6 +148,31 @@ env -u XGB_PASSWORD "$cli_bin" "${common[@]}" features >"$tmp/nopw.out" 2>&1
 rc=$?
 if [ $rc -eq 2 ] && grep -q "password" "$tmp/nopw.out"; then ok "no password: exit 2, asks for a file or the environment"; else not_ok "no password: exit 2" "rc=$rc" "$(cat "$tmp/nopw.out")"; fi
 
+# Audit trail: every change in the local log (0600), and on the audit
+# topic when one is named
+export XDG_STATE_HOME=$tmp/state
+audit="audit/trail-$RANDOM"
+cli create "$audit" >/dev/null 2>&1
+cli --audit-topic "$audit" create "$topic-audited" >/dev/null 2>&1
+cli --audit-topic "$audit" delete "$topic-audited" >/dev/null 2>&1
+log=$XDG_STATE_HOME/xgb-broker/audit.jsonl
+check "changes are in the local audit log" python3 -c "
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+acts = [(e['action'], e['target'], e['result']) for e in lines]
+assert ('create', '$topic-audited', 'ok') in acts and ('delete', '$topic-audited', 'ok') in acts, acts
+assert all(e['account'].startswith('$XGB_TEST_ADMIN_JID') for e in lines)
+" "$log"
+check "the audit log is 0600 in a 0700 folder" \
+    test "$(stat -c %a "$log")" = 600 -a "$(stat -c %a "$(dirname "$log")")" = 700
+cli items "$audit" --json >"$tmp/audit.json" 2>&1
+check "the audit topic holds both entries" json "$tmp/audit.json" "
+p = [i['payload'] for i in d['items']]
+assert len(p) == 2, p
+assert '<action>create</action>' in p[0] or '<action>create</action>' in p[1]
+assert all('urn:xmpp-grid-broker:audit:1' in x and '$topic-audited' in x for x in p)"
+unset XDG_STATE_HOME
+
 "$cli_bin" no-such-command >"$tmp/cmd.out" 2>&1
 rc=$?
 if [ $rc -eq 2 ]; then ok "unknown command: exit 2"; else not_ok "unknown command: exit 2" "rc=$rc"; fi

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "xgb-check-window.h"
+#include "xgb-create-dialog.h"
 #include "xgb-test-util.h"
 #include "xgb-ui-test.h"
 
@@ -76,6 +77,8 @@ check_controller (XgbWindow *window,
   g_autofree char *markdown = NULL;
   XgbTestResult r = { 0 };
   const XgbCheckRow *open;
+  XgbCreateDialog *create;
+  GListModel *models;
 
   xgb_ui_wait (xgb_ui_on_session_page, window, 60);
   browser = xgb_window_get_browser_view (window);
@@ -116,6 +119,25 @@ check_controller (XgbWindow *window,
   g_assert_nonnull (strstr (open->detail, "check/open-topic (access model open)"));
   g_assert_null (strstr (open->detail, "check/closed"));
   xgb_ui_save_screenshot (GTK_WIDGET (check), is_prosody () ? "check-prosody.png" : "check-ejabberd.png");
+
+  /* The views offer only what the Broker can do: no "authorize" topics
+   * on Prosody, with the reason */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-node", NULL));
+  create = xgb_ui_wait_toplevel (XGB_TYPE_CREATE_DIALOG);
+  models = gtk_drop_down_get_model (GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (create),
+                                                                                XGB_TYPE_CREATE_DIALOG,
+                                                                                "access_drop_down")));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (models), 0), ==, "whitelist");
+  if (is_prosody ())
+    {
+      g_assert_cmpuint (g_list_model_get_n_items (models), ==, 2);
+      g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (models), 1), ==, "open");
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (
+                                  GTK_WIDGET (create), XGB_TYPE_CREATE_DIALOG, "access_drop_down"))), "authorize"));
+    }
+  else
+    g_assert_cmpuint (g_list_model_get_n_items (models), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (create));
 
   xgb_check_window_export_async (check, file, NULL, xgb_test_result_cb, &r);
   g_assert_true (xgb_check_window_export_finish (check, xgb_test_result_wait (&r), NULL));

@@ -106,6 +106,9 @@ test_weak_broker (void)
   g_autofree char *md = NULL;
 
   g_assert_cmpint (row (rows, "xep-0060#config-node")->status, ==, XGB_CHECK_FAIL);
+  /* servers whitelist without advertising it: a warning, not a failure */
+  g_assert_cmpint (row (rows, "xep-0060#access-whitelist")->status, ==, XGB_CHECK_WARN);
+  g_assert_cmpint (row (rows, "xep-0060#manage-subscriptions")->status, ==, XGB_CHECK_WARN);
   g_assert_nonnull (row (rows, "xep-0060#config-node")->effect);
   g_assert_cmpint (row (rows, "xep-0060#get-pending")->status, ==, XGB_CHECK_WARN);
   g_assert_nonnull (strstr (row (rows, "xep-0060#get-pending")->effect, "not supported"));
