@@ -7,12 +7,16 @@ XGB_BUILD_PACKAGES=(
   libstrophe-dev libssl-dev libxml2-dev
   desktop-file-utils
 )
-# What the window needs to look right on a bare machine.
-XGB_RUNTIME_PACKAGES=(adwaita-icon-theme fonts-cantarell)
+# What the window needs to look right on a bare machine (the SVG loader
+# draws the app's icon and the symbolic icons).
+XGB_RUNTIME_PACKAGES=(adwaita-icon-theme fonts-cantarell librsvg2-common)
 # The demo grid and the integration tests run a private ejabberd.
 XGB_SERVER_PACKAGES=(ejabberd openssl)
-# Tests also run Prosody, a virtual X server and a D-Bus session.
-XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3 procps)
+# Tests also run Prosody, a virtual X server and a D-Bus session, and list
+# certificates from an NSS database (certutil, pk12util) and PKCS#11
+# tokens (p11-kit), as the certificate picker does where they are installed.
+XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3 procps libnss3-tools p11-kit
+  appstream groff-base)   # validate the metainfo, format the man pages
 
 xgb_sudo() {
   if [ "$(id -u)" -eq 0 ]; then

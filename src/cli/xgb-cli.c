@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "xgb-audit.h"
+#include "xgb-cert.h"
 #include "xgb-cli-output.h"
 #include "xgb-connection.h"
 #include "xgb-disco.h"
@@ -52,6 +53,11 @@ static char *opt_password_file;
 static char *opt_host;
 static int opt_port;
 static char *opt_ca_file;
+static char **opt_pins;
+static gboolean opt_allow_weak;
+static char *opt_cert;
+static char *opt_key;
+static char *opt_passphrase_file;
 static char *opt_broker;
 static char *opt_audit_topic;
 static gboolean opt_json;
@@ -71,6 +77,16 @@ static const GOptionEntry entries[] = {
   { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host, N_("Connect to HOST instead of the JID’s domain"), N_("HOST") },
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port, N_("Connect to PORT"), N_("PORT") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust the CAs in the PEM file FILE"), N_("FILE") },
+  { "pin", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_pins,
+    N_("Trust the server certificate with this SHA-256 fingerprint although it does not verify (repeatable)"), N_("SHA256") },
+  { "allow-weak-mechanisms", 0, 0, G_OPTION_ARG_NONE, &opt_allow_weak,
+    N_("Allow SASL PLAIN and DIGEST-MD5 (the password’s safety then rests on TLS alone)"), NULL },
+  { "cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert,
+    N_("Log in with the client certificate in FILE (PEM or PKCS#12; SASL EXTERNAL, no password)"), N_("FILE") },
+  { "key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key,
+    N_("The PEM private key for --cert (default: in the certificate file or next to it as NAME.key)"), N_("FILE") },
+  { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_passphrase_file,
+    N_("Read the passphrase of the certificate’s key from the first line of FILE"), N_("FILE") },
   { "broker", 'b', 0, G_OPTION_ARG_STRING, &opt_broker, N_("The Broker’s JID (default: found through service discovery)"), N_("JID") },
   { "audit-topic", 0, 0, G_OPTION_ARG_STRING, &opt_audit_topic,
     N_("Also publish each change's audit entry to the topic NODE"), N_("NODE") },
@@ -1243,6 +1259,38 @@ cmd_options (Cli *cli)
     }
 }
 
+/* Who is logged in, and how: the login's mechanism, TLS and certificate */
+static int
+cmd_whoami (Cli *cli)
+{
+  const XgbSessionInfo *info = xgb_connection_get_session_info (cli->connection);
+
+  xgb_cli_output_begin_object (cli->out, NULL);
+  xgb_cli_output_string (cli->out, "jid", xgb_connection_get_jid (cli->connection));
+  xgb_cli_output_string (cli->out, "broker", xgb_pubsub_service_get_jid (cli->service));
+  xgb_cli_output_string (cli->out, "mechanism", info ? info->mechanism : NULL);
+  xgb_cli_output_string (cli->out, "tls-version", info ? info->tls_version : NULL);
+  xgb_cli_output_string (cli->out, "cipher", info ? info->cipher : NULL);
+  xgb_cli_output_begin_array (cli->out, "offered-mechanisms");
+  for (guint i = 0; info != NULL && info->offered != NULL && info->offered[i] != NULL; i++)
+    xgb_cli_output_string (cli->out, NULL, info->offered[i]);
+  xgb_cli_output_end_array (cli->out);
+  xgb_cli_output_begin_object (cli->out, "server-certificate");
+  if (info != NULL && info->server_cert != NULL)
+    {
+      xgb_cli_output_string (cli->out, "subject", info->server_cert->subject);
+      xgb_cli_output_string (cli->out, "issuer", info->server_cert->issuer);
+      xgb_cli_output_string (cli->out, "not-before", info->server_cert->not_before);
+      xgb_cli_output_string (cli->out, "not-after", info->server_cert->not_after);
+      xgb_cli_output_string (cli->out, "sha256", info->server_cert->sha256);
+    }
+  xgb_cli_output_boolean (cli->out, "verified", info != NULL && info->verify_error == NULL);
+  xgb_cli_output_boolean (cli->out, "pinned", info != NULL && info->pinned);
+  xgb_cli_output_end_object (cli->out);
+  xgb_cli_output_end_object (cli->out);
+  return EXIT_OK;
+}
+
 typedef int (*CommandFunc) (Cli *cli);
 
 static const struct
@@ -1254,6 +1302,7 @@ static const struct
   const char  *usage;
   const char  *summary;
 } commands[] = {
+  { "whoami", cmd_whoami, 0, 0, "", N_("The account, the Broker, and how the login went (mechanism, TLS, certificate)") },
   { "features", cmd_features, 0, 0, "", N_("The Broker’s identities, features and what this tool can do there") },
   { "nodes", cmd_nodes, 0, 1, "[COLLECTION]", N_("List the nodes (all pages)") },
   { "tree", cmd_tree, 0, 0, "", N_("The nodes as a tree of path-like names") },
@@ -1292,6 +1341,8 @@ describe_commands (void)
                            "3 cannot log in or the connection was lost; 4 some of several changes failed;\n"
                            "5 the Broker does not support this.\n"
                            "\nThe password comes from --password-file or $XGB_PASSWORD, never from the command line.\n"
+                           "With --cert the login uses the certificate (SASL EXTERNAL) and no password; --jid may\n"
+                           "then be left out when the certificate names one XMPP address.\n"
                            "With --json, each command prints one JSON document on stdout (see README).\n"));
   return g_string_free (text, FALSE);
 }
@@ -1330,6 +1381,43 @@ connected_cb (GObject      *object,
   waiter_cb (object, result, data);
 }
 
+/* Certificate mode: EXTERNAL only, no password; the JID may come from
+ * the certificate's xmppAddr.  The app's checks run here already, so a
+ * certificate the server would wrongly accept never goes out. */
+static int
+cert_login_params (XgbLoginParams  *params,
+                   GError         **error)
+{
+  g_autoptr(XgbClientCert) cert = NULL;
+  g_autofree char *jid = NULL;
+
+  if (opt_password_file != NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("--cert and --password-file exclude each other: a certificate login uses no password."));
+      return EXIT_USAGE;
+    }
+  params->cert_file = g_strdup (opt_cert);
+  params->key_file = g_strdup (opt_key);
+  if (opt_passphrase_file != NULL)
+    {
+      params->passphrase = xgb_password_read_file (opt_passphrase_file, error);
+      if (params->passphrase == NULL)
+        {
+          g_prefix_error (error, "%s", _("--passphrase-file: "));
+          return EXIT_USAGE;
+        }
+    }
+
+  cert = xgb_client_cert_preflight (params, NULL, &jid, error);
+  if (cert == NULL)
+    return EXIT_LOGIN;
+  if (params->jid == NULL)
+    params->jid = g_steal_pointer (&jid);
+
+  return EXIT_OK;
+}
+
 static int
 login (Cli *cli)
 {
@@ -1339,7 +1427,7 @@ login (Cli *cli)
   Waiter w = { 0 };
   gboolean ok;
 
-  if (opt_jid == NULL)
+  if (opt_jid == NULL && opt_cert == NULL)
     {
       g_printerr ("%s\n", _("xgb-cli: --jid is required."));
       return EXIT_USAGE;
@@ -1348,6 +1436,18 @@ login (Cli *cli)
   params->host = g_strdup (opt_host);
   params->ca_file = g_strdup (opt_ca_file);
   params->broker = g_strdup (opt_broker);
+  params->allow_weak_mechanisms = opt_allow_weak;
+  for (guint i = 0; opt_pins != NULL && opt_pins[i] != NULL; i++)
+    {
+      g_autofree char *pin = xgb_cert_fingerprint_normalize (opt_pins[i], &error);
+
+      if (pin == NULL)
+        {
+          g_printerr ("xgb-cli: --pin: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+      xgb_login_params_add_pin (params, pin);
+    }
   if (opt_port < 0 || opt_port > 65535)
     {
       g_printerr (_("xgb-cli: invalid port %d.\n"), opt_port);
@@ -1355,7 +1455,22 @@ login (Cli *cli)
     }
   params->port = (guint) opt_port;
 
-  if (opt_password_file != NULL)
+  if (opt_cert != NULL)
+    {
+      int status = cert_login_params (params, &error);
+
+      if (status != EXIT_OK)
+        {
+          g_printerr ("xgb-cli: %s\n", error->message);
+          return status;
+        }
+    }
+  else if (opt_key != NULL || opt_passphrase_file != NULL)
+    {
+      g_printerr ("%s\n", _("xgb-cli: --key and --passphrase-file need --cert."));
+      return EXIT_USAGE;
+    }
+  else if (opt_password_file != NULL)
     {
       params->password = xgb_password_read_file (opt_password_file, &error);
       if (params->password == NULL)
@@ -1384,7 +1499,16 @@ login (Cli *cli)
   waiter_clear (&w);
   if (!ok)
     {
+      const XgbSessionInfo *info = xgb_connection_get_session_info (cli->connection);
+
       g_printerr ("xgb-cli: %s\n", error->message);
+      /* No dialog here: say how to trust it, after checking it */
+      if (info != NULL && info->server_cert != NULL && g_error_matches (error, XGB_ERROR, XGB_ERROR_TLS) &&
+          info->verify_error != NULL)
+        g_printerr (_("xgb-cli: if the server’s operator confirms this fingerprint, trust the certificate with --pin %s\n"),
+                    info->server_cert->sha256);
+      else if (g_error_matches (error, XGB_ERROR, XGB_ERROR_WEAK_MECHANISM))
+        g_printerr ("%s\n", _("xgb-cli: --allow-weak-mechanisms allows it."));
       return EXIT_LOGIN;
     }
 

@@ -31,9 +31,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "xgb-cert.h"
 #include "xgb-connection.h"
 #include "xgb-error.h"
 #include "xgb-jid.h"
+#include "xgb-sasl.h"
 #include "xgb-xml.h"
 
 /* How often the worker calls into libstrophe for its timers. */
@@ -50,7 +52,6 @@
 #define DRAIN_MAX_CALLS    256
 /* A TLS record holds at most 16 KB: 4 idle calls empty OpenSSL's buffer. */
 #define DRAIN_QUIET_CALLS  5
-#define PROBE_TIMEOUT_MS   5000
 
 G_DEFINE_ENUM_TYPE (XgbConnectionState, xgb_connection_state,
   G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_DISCONNECTED, "disconnected"),
@@ -96,6 +97,14 @@ struct _Worker
   XgbCertInfo     *cert;
   char            *bare_jid;
   char            *domain;
+  /* the probe before login, and what it told */
+  XgbSessionInfo  *info;
+  char           **sasl_order;      /* what libstrophe will try, in order */
+  gboolean         weak_blocked;    /* a fallback to PLAIN/DIGEST-MD5 was stopped */
+  gboolean         leaf_check;      /* pins set: check the leaf after the handshake */
+  gboolean         cert_provisional;/* certfail let a certificate pass until then */
+  gboolean         cert_changed;    /* the leaf is not the pinned one */
+  char           **weak_refused;    /* what the login was offered, when only weak */
 
   /* watchdog: shared with the watchdog thread under wd_lock */
   GMutex           wd_lock;
@@ -105,6 +114,8 @@ struct _Worker
   gboolean         wd_fired;
   gint64           wd_deadline;
   int              fd;
+  GCancellable    *probe_cancellable;
+  guint            wanted_generation;   /* the owner's latest */
 };
 
 static GPrivate current_worker;
@@ -132,6 +143,10 @@ worker_unref (Worker *w)
   g_clear_pointer (&w->expected_from, g_hash_table_unref);
   g_clear_pointer (&w->params, xgb_login_params_free);
   g_clear_pointer (&w->cert, xgb_cert_info_free);
+  g_clear_pointer (&w->info, xgb_session_info_free);
+  g_strfreev (w->sasl_order);
+  g_strfreev (w->weak_refused);
+  g_clear_object (&w->probe_cancellable);
   g_free (w->cert_error);
   g_free (w->bare_jid);
   g_free (w->domain);
@@ -195,6 +210,7 @@ typedef struct
   char      *jid;
   xmlDoc    *doc;
   GError    *error;
+  XgbSessionInfo *info;
 } Event;
 
 static void
@@ -207,6 +223,7 @@ event_free (gpointer data)
   g_free (e->jid);
   g_clear_pointer (&e->doc, xmlFreeDoc);
   g_clear_error (&e->error);
+  g_clear_pointer (&e->info, xgb_session_info_free);
   g_free (e);
 }
 
@@ -240,6 +257,8 @@ watchdog_main (gpointer data)
       w->wd_fired = TRUE;
       if (w->fd >= 0)
         shutdown (w->fd, SHUT_RDWR);
+      if (w->probe_cancellable != NULL)
+        g_cancellable_cancel (w->probe_cancellable);
     }
   g_mutex_unlock (&w->wd_lock);
 
@@ -298,6 +317,7 @@ set_fd (Worker *w,
 /* --- driving libstrophe -------------------------------------------- */
 
 static void worker_update_fd_condition (Worker *w);
+static void worker_check_leaf (Worker *w);
 
 static void
 worker_drain (Worker *w)
@@ -309,6 +329,10 @@ worker_drain (Worker *w)
       int pending = 0;
 
       xmpp_run_once (w->xctx, 0);
+      /* The handshake ends inside one call; the stream features, and
+       * with them the login, can come only in a later one. */
+      if (w->leaf_check && w->xconn != NULL && xmpp_conn_is_secured (w->xconn))
+        worker_check_leaf (w);
 
       if (w->fd < 0 || w->xconn == NULL)
         break;
@@ -443,6 +467,64 @@ release_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* libstrophe just failed with @mech and is about to try the next
+ * mechanism in its order: never a weak one unless the admin allowed it.
+ * Without a password libstrophe gives up instead (auth.c); the login then
+ * fails as "authentication failed". */
+static void
+worker_sasl_failed (Worker     *w,
+                    const char *mech)
+{
+  guint i;
+
+  if (w->sasl_order == NULL || w->params->allow_weak_mechanisms || w->xconn == NULL)
+    return;
+
+  for (i = 0; w->sasl_order[i] != NULL; i++)
+    if (g_ascii_strcasecmp (w->sasl_order[i], mech) == 0)
+      break;
+  if (w->sasl_order[i] == NULL)
+    return;
+
+  if (xgb_sasl_is_weak (w->sasl_order[i + 1]))
+    {
+      xmpp_conn_set_pass (w->xconn, NULL);
+      w->weak_blocked = TRUE;
+    }
+}
+
+/* The stream features libstrophe is about to act on (its log shows them
+ * just before its handlers run): the mechanisms it will use must be the
+ * ones the probe saw, or at least not weak ones the policy refuses.  A
+ * server that offered SCRAM to the probe and only PLAIN to the login
+ * does not get the password: without one libstrophe gives up. */
+static void
+worker_check_features (Worker     *w,
+                       const char *features)
+{
+  g_auto(GStrv) offered = NULL;
+  g_auto(GStrv) order = NULL;
+
+  if (w->xconn == NULL || w->sasl_order == NULL || !xmpp_conn_is_secured (w->xconn))
+    return;
+  offered = xgb_sasl_parse_mechanisms (features, NULL);
+  if (offered == NULL || offered[0] == NULL)
+    return;
+
+  order = xgb_sasl_login_order ((const char * const *) offered, w->params->cert_file != NULL,
+                                w->params->password != NULL && *w->params->password != '\0');
+  if (!g_strv_equal ((const char * const *) order, (const char * const *) w->sasl_order))
+    g_message ("the server offers other SASL mechanisms to the login than to the probe");
+  if (xgb_sasl_is_weak (order[0]) && !w->params->allow_weak_mechanisms)
+    {
+      xmpp_conn_set_pass (w->xconn, NULL);
+      g_clear_pointer (&w->weak_refused, g_strfreev);
+      w->weak_refused = g_strdupv (offered);
+    }
+  g_strfreev (w->sasl_order);
+  w->sasl_order = g_steal_pointer (&order);
+}
+
 /* libstrophe's log: the only place it says why a login failed.  Lines
  * are matched against a few fixed messages and never stored: at debug
  * level they carry whole stanzas, SASL exchanges included. */
@@ -460,13 +542,30 @@ log_cb (void             *userdata,
 
   if (strcmp (msg, "Cannot authenticate with known methods") == 0)
     w->auth_failed = TRUE;
+  else if (level == XMPP_LEVEL_DEBUG && g_str_has_prefix (msg, "RECV: <features ") &&
+           strstr (msg, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL)
+    worker_check_features (w, msg + strlen ("RECV: "));
   else if (strcmp (msg, "TLS is not supported, but set as mandatory for this connection") == 0)
     w->tls_missing = TRUE;
   else if (g_str_has_prefix (msg, "Couldn't start TLS!"))
     w->tls_failed = TRUE;
   else if (g_str_has_prefix (msg, "SASL ") && (len = strlen (msg)) < 64 &&
            g_str_has_suffix (msg, " auth failed"))
-    w->auth_failed = TRUE;
+    {
+      g_autofree char *mech = g_strndup (msg + 5, len - 5 - strlen (" auth failed"));
+
+      w->auth_failed = TRUE;
+      worker_sasl_failed (w, mech);
+    }
+  else if (g_str_has_prefix (msg, "SASL ") && (len = strlen (msg)) < 64 &&
+           g_str_has_suffix (msg, " auth successful"))
+    {
+      if (w->info != NULL)
+        {
+          g_free (w->info->mechanism);
+          w->info->mechanism = g_strndup (msg + 5, len - 5 - strlen (" auth successful"));
+        }
+    }
   else if (g_str_has_prefix (msg, "connection failed, error ") && strlen (msg) < 48)
     {
       w->socket_failed = TRUE;
@@ -487,7 +586,6 @@ certfail_cb (const xmpp_tlscert_t *cert,
   /* Called once per failing certificate, the CA possibly first: keep
    * the first reason, and the certificate only if it names our domain
    * (the leaf); the probe below finds the leaf otherwise. */
-  w->cert_failed = TRUE;
   if (w->cert_error == NULL && errormsg != NULL)
     w->cert_error = g_utf8_make_valid (errormsg, -1);
 
@@ -507,7 +605,59 @@ certfail_cb (const xmpp_tlscert_t *cert,
         }
     }
 
+  /* The admin trusts a certificate that does not verify: the one the
+   * probe saw, pinned by its SHA-256.  This may be called for the CA at
+   * depth 1 first, or only for it (a self-signed CA in the chain), and
+   * OpenSSL gives no way to see the leaf from here: let the handshake
+   * go on, and accept or refuse the leaf itself once it is done
+   * (worker_check_leaf), before anything is sent. */
+  if (w->params->pins != NULL && w->params->pins[0] != NULL && w->leaf_check)
+    {
+      w->cert_provisional = TRUE;
+      return 1;
+    }
+
+  w->cert_failed = TRUE;
   return 0;   /* never trust a certificate that failed verification */
+}
+
+/* After the TLS handshake and before the stream features: with pins, the
+ * password is withheld until here.  The leaf must be a pinned one when
+ * verification failed anywhere in its chain. */
+static void
+worker_check_leaf (Worker *w)
+{
+  xmpp_tlscert_t *peer = xmpp_conn_get_peer_cert (w->xconn);
+  const char *pem = peer != NULL ? xmpp_tlscert_get_pem (peer) : NULL;
+  g_autoptr(XgbCertInfo) leaf = pem != NULL ? xgb_cert_info_new_from_pem (pem, NULL) : NULL;
+
+  w->leaf_check = FALSE;
+  if (peer != NULL)
+    xmpp_tlscert_free (peer);
+
+  if (w->cert_provisional &&
+      (leaf == NULL || !xgb_login_params_has_pin (w->params, leaf->sha256)))
+    {
+      g_message ("the server presented a certificate that is not the pinned one; disconnecting");
+      w->cert_changed = TRUE;
+      g_clear_pointer (&w->cert, xgb_cert_info_free);
+      w->cert = g_steal_pointer (&leaf);
+      /* What the login saw, not what the probe saw */
+      if (w->info != NULL)
+        {
+          g_clear_pointer (&w->info->server_cert, xgb_cert_info_free);
+          if (w->cert != NULL)
+            w->info->server_cert = xgb_cert_info_new_from_pem (w->cert->pem, NULL);
+          g_free (w->info->verify_error);
+          w->info->verify_error = g_strdup (w->cert_error ? w->cert_error : _("verification failed"));
+          w->info->pinned = FALSE;
+        }
+      xmpp_disconnect (w->xconn);
+      return;
+    }
+
+  if (w->params->password != NULL)
+    xmpp_conn_set_pass (w->xconn, w->params->password);
 }
 
 static int
@@ -516,9 +666,16 @@ password_cb (char        *pw,
              xmpp_conn_t *conn,
              void        *userdata)
 {
-  /* Encrypted keys are the certificate issue's business; never let
-   * OpenSSL prompt on a terminal. */
-  return -1;
+  Worker *w = userdata;
+  const char *passphrase = w->params != NULL ? w->params->passphrase : NULL;
+  size_t len;
+
+  /* The passphrase of the client certificate's key, as the admin typed
+   * it in the app: OpenSSL never prompts on a terminal. */
+  if (passphrase == NULL || (len = strlen (passphrase)) >= pw_max)
+    return -1;
+  memcpy (pw, passphrase, len + 1);
+  return (int) len;
 }
 
 static char *
@@ -670,6 +827,42 @@ message_cb (xmpp_conn_t   *conn,
 }
 
 static GError *
+untrusted_error (const char        *reason,
+                 const XgbCertInfo *cert)
+{
+  g_autoptr(GString) msg = g_string_new (NULL);
+
+  g_string_append_printf (msg, _("The server’s certificate is not trusted (%s)."),
+                          reason ? reason : _("verification failed"));
+  if (cert != NULL)
+    {
+      g_autofree char *details = xgb_cert_info_describe (cert);
+
+      g_string_append_printf (msg, "\n%s", details);
+    }
+  return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS, msg->str);
+}
+
+/* Loud on purpose: a pinned certificate that changes is what an attacker
+ * in the middle looks like. */
+static GError *
+changed_error (const XgbCertInfo *cert)
+{
+  g_autoptr(GString) msg = g_string_new (NULL);
+
+  g_string_append (msg, _("Refused: the server’s certificate changed since you trusted it. Someone may be "
+                          "intercepting the connection; log in only after the server’s operator has confirmed "
+                          "the new certificate."));
+  if (cert != NULL)
+    {
+      g_autofree char *details = xgb_cert_info_describe (cert);
+
+      g_string_append_printf (msg, "\n%s", details);
+    }
+  return g_error_new_literal (XGB_ERROR, XGB_ERROR_CERT_CHANGED, msg->str);
+}
+
+static GError *
 worker_failure (Worker *w,
                 int     error,
                 xmpp_stream_error_t *stream_error)
@@ -679,28 +872,24 @@ worker_failure (Worker *w,
                         _("The server did not complete the login within %u seconds. It may be overloaded, or something between here and the server swallows the connection."),
                         MAX (1u, w->timeout_ms / 1000));
 
+  if (w->cert_changed)
+    return changed_error (w->cert);
+
+  if (w->weak_refused != NULL)
+    {
+      GError *policy_error = NULL;
+
+      if (!xgb_sasl_check_policy ((const char * const *) w->weak_refused, w->params->cert_file != NULL,
+                                  TRUE, FALSE, &policy_error))
+        return policy_error;
+    }
+
   if (w->cert_failed)
     {
-      g_autoptr(GString) msg = g_string_new (NULL);
-
-      if (w->cert == NULL)
-        {
-          g_autoptr(XgbTlsProbe) probe = xgb_tls_probe_run (w->params->host, w->params->port, w->domain,
-                                                            w->params->ca_file, PROBE_TIMEOUT_MS, NULL, NULL);
-
-          if (probe != NULL && probe->leaf != NULL)
-            w->cert = g_steal_pointer (&probe->leaf);
-        }
-
-      g_string_append_printf (msg, _("The server’s certificate is not trusted (%s)."),
-                              w->cert_error ? w->cert_error : _("verification failed"));
-      if (w->cert != NULL)
-        {
-          g_autofree char *details = xgb_cert_info_describe (w->cert);
-
-          g_string_append_printf (msg, "\n%s", details);
-        }
-      return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS, msg->str);
+      /* The leaf as the probe saw it, when libstrophe showed only the CA */
+      if (w->cert == NULL && w->info != NULL && w->info->server_cert != NULL)
+        w->cert = xgb_cert_info_new_from_pem (w->info->server_cert->pem, NULL);
+      return untrusted_error (w->cert_error, w->cert);
     }
 
   if (w->tls_missing)
@@ -709,6 +898,14 @@ worker_failure (Worker *w,
   if (w->tls_failed)
     return g_error_new_literal (XGB_ERROR, XGB_ERROR_TLS,
                                 _("The TLS handshake failed. The server may offer only TLS versions older than 1.2, which this app refuses."));
+  if (w->auth_failed && w->weak_blocked)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_AUTH_FAILED,
+                                _("Authentication failed: the server did not accept this JID and password. "
+                                  "(The app did not try again with PLAIN or DIGEST-MD5: they are not allowed for this account.)"));
+  if (w->auth_failed && w->params->cert_file != NULL)
+    return g_error_new (XGB_ERROR, XGB_ERROR_AUTH_FAILED,
+                        _("Authentication failed: the server did not accept this certificate for %s (SASL EXTERNAL)."),
+                        w->bare_jid);
   if (w->auth_failed)
     return g_error_new_literal (XGB_ERROR, XGB_ERROR_AUTH_FAILED,
                                 _("Authentication failed: the server did not accept this JID and password."));
@@ -770,6 +967,7 @@ conn_cb (xmpp_conn_t         *conn,
       e = g_new0 (Event, 1);
       e->kind = EVENT_CONNECTED;
       e->jid = g_strdup (xmpp_conn_get_bound_jid (conn));
+      e->info = w->info ? xgb_session_info_copy (w->info) : NULL;
       worker_emit (w, e);
       return;
     }
@@ -799,7 +997,10 @@ conn_cb (xmpp_conn_t         *conn,
                                         _("The server closed the connection."));
     }
   else
-    e->error = worker_failure (w, error, stream_error);
+    {
+      e->error = worker_failure (w, error, stream_error);
+      e->info = w->info ? xgb_session_info_copy (w->info) : NULL;
+    }
   w->connected = FALSE;
   g_hash_table_remove_all (w->expected_from);
   worker_emit (w, e);
@@ -851,6 +1052,86 @@ command_free (gpointer data)
   g_free (c);
 }
 
+/* The probe before login (xgb-tls.c): what libstrophe does not tell.
+ * Decides whether the server's certificate is trusted (verified, or
+ * pinned by the admin) and whether the login would use a mechanism the
+ * policy refuses, before libstrophe sends anything.  Blocks the
+ * connection thread (never the owner's) until the connect deadline at
+ * most; a logout or the deadline cancels it. */
+static GError *
+worker_probe (Worker *w)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(XgbTlsProbe) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) offered = NULL;
+  gboolean has_pins = w->params->pins != NULL && w->params->pins[0] != NULL;
+  gboolean has_cert = w->params->cert_file != NULL;
+  gboolean has_password = w->params->password != NULL && *w->params->password != '\0';
+  gboolean current;
+
+  g_mutex_lock (&w->wd_lock);
+  current = w->wanted_generation == w->generation;
+  if (current)
+    g_set_object (&w->probe_cancellable, cancellable);
+  g_mutex_unlock (&w->wd_lock);
+  if (!current)
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The login was cancelled."));
+
+  probe = xgb_tls_probe_run (w->params->host, w->params->port, w->domain, w->params->ca_file,
+                             w->timeout_ms, cancellable, &error);
+
+  g_mutex_lock (&w->wd_lock);
+  g_clear_object (&w->probe_cancellable);
+  g_mutex_unlock (&w->wd_lock);
+
+  if (probe == NULL)
+    {
+      if (watchdog_fired (w))
+        return worker_failure (w, 0, NULL);
+      return g_steal_pointer (&error);
+    }
+
+  w->info = g_new0 (XgbSessionInfo, 1);
+  w->info->tls_version = g_strdup (probe->tls_version);
+  w->info->cipher = g_strdup (probe->cipher);
+  w->info->server_cert = g_steal_pointer (&probe->leaf);
+  w->info->verify_error = probe->verified ? NULL : g_strdup (probe->verify_error);
+
+  if (!probe->verified)
+    {
+      const XgbCertInfo *leaf = w->info->server_cert;
+
+      if (leaf != NULL && xgb_login_params_has_pin (w->params, leaf->sha256))
+        w->info->pinned = TRUE;
+      else if (has_pins)
+        {
+          w->cert_changed = TRUE;
+          return changed_error (leaf);
+        }
+      else
+        return untrusted_error (w->info->verify_error, leaf);
+    }
+
+  if (probe->features == NULL)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_PROTOCOL,
+                                _("The server sent no stream features after TLS."));
+  offered = xgb_sasl_parse_mechanisms (probe->features, &error);
+  if (offered == NULL)
+    return g_steal_pointer (&error);
+  w->info->offered = g_strdupv (offered);
+
+  if (!xgb_sasl_check_policy ((const char * const *) offered, has_cert, has_password,
+                              w->params->allow_weak_mechanisms, &error))
+    return g_steal_pointer (&error);
+  w->sasl_order = xgb_sasl_login_order ((const char * const *) offered, has_cert, has_password);
+
+  /* With pins the password waits until the leaf is checked. */
+  w->leaf_check = has_pins;
+
+  return NULL;
+}
+
 static gboolean
 cmd_connect (gpointer data)
 {
@@ -871,6 +1152,10 @@ cmd_connect (gpointer data)
   w->socket_error = 0;
   g_clear_pointer (&w->cert_error, g_free);
   g_clear_pointer (&w->cert, xgb_cert_info_free);
+  g_clear_pointer (&w->info, xgb_session_info_free);
+  g_clear_pointer (&w->sasl_order, g_strfreev);
+  g_clear_pointer (&w->weak_refused, g_strfreev);
+  w->weak_blocked = w->leaf_check = w->cert_provisional = w->cert_changed = FALSE;
 
   jid = xgb_jid_parse (w->params->jid, NULL);
   g_assert (jid != NULL);
@@ -879,22 +1164,62 @@ cmd_connect (gpointer data)
   g_free (w->domain);
   w->domain = g_strdup (xgb_jid_get_domain (jid));
 
+  /* Certificate login: the app's own checks come first, with nothing on
+   * the network yet, since ejabberd accepts some certificates it should
+   * not (xgb-cert.c).  No password then: with one, libstrophe would fall
+   * back to SCRAM silently when EXTERNAL fails. */
+  if (w->params->cert_file != NULL)
+    {
+      GError *error = NULL;
+      g_autoptr(XgbClientCert) client_cert = xgb_client_cert_preflight (w->params, NULL, NULL, &error);
+
+      g_clear_pointer (&w->params->password, xgb_secret_free);
+      if (client_cert == NULL)
+        {
+          Event *e = g_new0 (Event, 1);
+
+          e->kind = EVENT_DISCONNECTED;
+          e->error = error;
+          worker_emit (w, e);
+          return G_SOURCE_REMOVE;
+        }
+      g_free (w->params->key_file);
+      w->params->key_file = g_strdup (xgb_client_cert_get_key_file (client_cert));
+    }
+
+  /* The deadline covers the probe and the DNS look-up too. */
+  watchdog_arm (w, c->timeout_ms);
+  {
+    GError *error = worker_probe (w);
+
+    if (error != NULL)
+      {
+        Event *e = g_new0 (Event, 1);
+
+        e->kind = EVENT_DISCONNECTED;
+        e->error = error;
+        e->info = w->info ? xgb_session_info_copy (w->info) : NULL;
+        worker_emit (w, e);
+        worker_release (w);
+        return G_SOURCE_REMOVE;
+      }
+  }
+
   w->log.handler = log_cb;
   w->log.userdata = w;
   w->xctx = xmpp_ctx_new (NULL, &w->log);
   w->xconn = xmpp_conn_new (w->xctx);
   xmpp_conn_set_flags (w->xconn, XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_DISABLE_SM);
   xmpp_conn_set_jid (w->xconn, w->params->jid);
-  if (w->params->password != NULL)
+  if (w->params->cert_file != NULL)
+    xmpp_conn_set_client_cert (w->xconn, w->params->cert_file, w->params->key_file);
+  if (w->params->password != NULL && !w->leaf_check)
     xmpp_conn_set_pass (w->xconn, w->params->password);
   if (w->params->ca_file != NULL)
     xmpp_conn_set_cafile (w->xconn, w->params->ca_file);
   xmpp_conn_set_certfail_handler (w->xconn, certfail_cb);
   xmpp_conn_set_sockopt_callback (w->xconn, sockopt_cb);
   xmpp_conn_set_password_callback (w->xconn, password_cb, w);
-
-  /* The deadline covers the DNS look-up too. */
-  watchdog_arm (w, c->timeout_ms);
 
   altdomain = w->params->host;
   if (altdomain == NULL && w->params->port != 0)
@@ -1131,6 +1456,7 @@ struct _XgbConnection
   guint64             serial;
   XgbConnectionStats  stats;
   char                id_prefix[12];
+  XgbSessionInfo     *info;
 };
 
 G_DEFINE_FINAL_TYPE (XgbConnection, xgb_connection, G_TYPE_OBJECT)
@@ -1273,6 +1599,8 @@ owner_handle_event (gpointer data)
     case EVENT_CONNECTED:
       if (e->generation != self->generation)
         break;
+      g_clear_pointer (&self->info, xgb_session_info_free);
+      self->info = g_steal_pointer (&e->info);
       g_free (self->jid);
       self->jid = g_steal_pointer (&e->jid);
       g_clear_error (&self->error);
@@ -1284,6 +1612,11 @@ owner_handle_event (gpointer data)
     case EVENT_DISCONNECTED:
       if (e->generation != self->generation)
         break;
+      if (e->info != NULL)
+        {
+          g_clear_pointer (&self->info, xgb_session_info_free);
+          self->info = g_steal_pointer (&e->info);
+        }
       fail_all_requests (self, XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
                          _("The connection was lost while waiting for the answer; the server may or may not have applied this request."));
       g_clear_error (&self->error);
@@ -1353,13 +1686,18 @@ xgb_connection_dispose (GObject *object)
     {
       Command *c = command_new (self->worker);
 
-      /* Unblock a handshake in progress; the thread then ends itself. */
+      c->generation = ++self->generation;
+
+      /* Unblock a handshake or probe in progress; the thread then ends
+       * itself. */
       g_mutex_lock (&self->worker->wd_lock);
       if (self->state == XGB_CONNECTION_STATE_CONNECTING && self->worker->fd >= 0)
         shutdown (self->worker->fd, SHUT_RDWR);
+      if (self->worker->probe_cancellable != NULL)
+        g_cancellable_cancel (self->worker->probe_cancellable);
+      self->worker->wanted_generation = self->generation;
       g_mutex_unlock (&self->worker->wd_lock);
 
-      c->generation = ++self->generation;
       worker_post (self->worker, cmd_stop, c, command_free);
       g_clear_pointer (&self->worker, worker_unref);
     }
@@ -1380,6 +1718,7 @@ xgb_connection_finalize (GObject *object)
 
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->params, xgb_login_params_free);
+  g_clear_pointer (&self->info, xgb_session_info_free);
   g_clear_error (&self->error);
   g_free (self->jid);
   g_free (self->domain);
@@ -1565,6 +1904,10 @@ xgb_connection_connect_async (XgbConnection       *self,
   c->params = xgb_login_params_copy (self->params);
   c->generation = ++self->generation;
   c->timeout_ms = self->connect_timeout_ms;
+  g_clear_pointer (&self->info, xgb_session_info_free);
+  g_mutex_lock (&self->worker->wd_lock);
+  self->worker->wanted_generation = c->generation;
+  g_mutex_unlock (&self->worker->wd_lock);
   worker_post (self->worker, cmd_connect, c, command_free);
 }
 
@@ -1601,10 +1944,13 @@ xgb_connection_disconnect (XgbConnection *self)
    * session is ignored. */
   c->generation = ++self->generation;
 
-  /* A handshake blocks the worker; shut the socket down from here. */
+  /* A handshake or the probe blocks the worker; end them from here. */
   g_mutex_lock (&self->worker->wd_lock);
   if (self->state == XGB_CONNECTION_STATE_CONNECTING && self->worker->fd >= 0)
     shutdown (self->worker->fd, SHUT_RDWR);
+  if (self->worker->probe_cancellable != NULL)
+    g_cancellable_cancel (self->worker->probe_cancellable);
+  self->worker->wanted_generation = c->generation;
   g_mutex_unlock (&self->worker->wd_lock);
 
   worker_post (self->worker, cmd_disconnect, c, command_free);
@@ -1836,6 +2182,55 @@ xgb_connection_get_stats (XgbConnection *self)
 {
   g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
   return &self->stats;
+}
+
+/**
+ * xgb_connection_get_session_info:
+ *
+ * How the last login went: mechanism, TLS, the server's certificate.
+ * After a failed login it holds what was learnt before the failure, e.g.
+ * the certificate that did not verify (for the trust dialog).
+ *
+ * Returns: (nullable): %NULL before the probe told anything
+ */
+const XgbSessionInfo *
+xgb_connection_get_session_info (XgbConnection *self)
+{
+  g_return_val_if_fail (XGB_IS_CONNECTION (self), NULL);
+  return self->info;
+}
+
+XgbSessionInfo *
+xgb_session_info_copy (const XgbSessionInfo *info)
+{
+  XgbSessionInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_new0 (XgbSessionInfo, 1);
+  copy->mechanism = g_strdup (info->mechanism);
+  copy->offered = g_strdupv (info->offered);
+  copy->tls_version = g_strdup (info->tls_version);
+  copy->cipher = g_strdup (info->cipher);
+  copy->server_cert = info->server_cert ? xgb_cert_info_new_from_pem (info->server_cert->pem, NULL) : NULL;
+  copy->verify_error = g_strdup (info->verify_error);
+  copy->pinned = info->pinned;
+  return copy;
+}
+
+void
+xgb_session_info_free (XgbSessionInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->mechanism);
+  g_strfreev (info->offered);
+  g_free (info->tls_version);
+  g_free (info->cipher);
+  xgb_cert_info_free (info->server_cert);
+  g_free (info->verify_error);
+  g_free (info);
 }
 
 guint

@@ -32,6 +32,38 @@ typedef struct
   guint64 bytes_received;
 } XgbConnectionStats;
 
+/**
+ * XgbSessionInfo:
+ * @mechanism: (nullable): the SASL mechanism that logged in; %NULL
+ *   until logged in
+ * @offered: the SASL mechanisms the server offered after TLS
+ * @tls_version: e.g. "TLSv1.3"
+ * @cipher: e.g. "TLS_AES_256_GCM_SHA384"
+ * @server_cert: (nullable): the server's certificate (the leaf)
+ * @verify_error: (nullable): why the certificate did not verify; %NULL
+ *   when it verified against the CAs in use
+ * @pinned: the certificate did not verify but the admin trusts it
+ *
+ * How a login went.  TLS version, cipher and certificate are those of
+ * the probe the connection makes just before libstrophe logs in
+ * (libstrophe does not tell them); the mechanism is the one libstrophe
+ * reported as successful.
+ */
+typedef struct
+{
+  char        *mechanism;
+  char       **offered;
+  char        *tls_version;
+  char        *cipher;
+  XgbCertInfo *server_cert;
+  char        *verify_error;
+  gboolean     pinned;
+} XgbSessionInfo;
+
+XgbSessionInfo *xgb_session_info_copy (const XgbSessionInfo *info);
+void            xgb_session_info_free (XgbSessionInfo       *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbSessionInfo, xgb_session_info_free)
+
 #define XGB_TYPE_CONNECTION_STATE (xgb_connection_state_get_type ())
 GType xgb_connection_state_get_type (void) G_GNUC_CONST;
 
@@ -71,6 +103,7 @@ const char         *xgb_connection_get_jid            (XgbConnection         *se
 const char         *xgb_connection_get_domain         (XgbConnection         *self);
 const XgbLoginParams *xgb_connection_get_params       (XgbConnection         *self);
 const XgbConnectionStats *xgb_connection_get_stats   (XgbConnection         *self);
+const XgbSessionInfo *xgb_connection_get_session_info (XgbConnection       *self);
 guint               xgb_connection_get_n_pending      (XgbConnection         *self);
 
 gboolean            xgb_connection_wait_for_threads   (guint                  timeout_ms);

@@ -28,6 +28,8 @@ typedef enum
   XGB_ERROR_HOST_UNREACHABLE,
   XGB_ERROR_CONNECTION_LOST,
   XGB_ERROR_FILE,
+  XGB_ERROR_WEAK_MECHANISM,   /* the server would make us send PLAIN / DIGEST-MD5 */
+  XGB_ERROR_CERT_CHANGED,     /* not the certificate the admin trusted */
 } XgbError;
 
 /**

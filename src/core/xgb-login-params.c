@@ -15,6 +15,7 @@
 #include "xgb-error.h"
 #include "xgb-jid.h"
 #include "xgb-login-params.h"
+#include "xgb-tls.h"
 
 G_DEFINE_BOXED_TYPE (XgbLoginParams, xgb_login_params,
                      xgb_login_params_copy, xgb_login_params_free)
@@ -59,6 +60,11 @@ xgb_login_params_copy (const XgbLoginParams *params)
   copy->ca_file = g_strdup (params->ca_file);
   copy->broker = g_strdup (params->broker);
   copy->connect = params->connect;
+  copy->cert_file = g_strdup (params->cert_file);
+  copy->key_file = g_strdup (params->key_file);
+  copy->passphrase = g_strdup (params->passphrase);
+  copy->allow_weak_mechanisms = params->allow_weak_mechanisms;
+  copy->pins = g_strdupv (params->pins);
 
   return copy;
 }
@@ -74,6 +80,10 @@ xgb_login_params_free (XgbLoginParams *params)
   g_free (params->host);
   g_free (params->ca_file);
   g_free (params->broker);
+  g_free (params->cert_file);
+  g_free (params->key_file);
+  xgb_secret_free (params->passphrase);
+  g_strfreev (params->pins);
   g_free (params);
 }
 
@@ -87,11 +97,23 @@ xgb_login_params_set_password (XgbLoginParams *params,
   params->password = g_strdup (password);
 }
 
+void
+xgb_login_params_set_passphrase (XgbLoginParams *params,
+                                 const char     *passphrase)
+{
+  g_return_if_fail (params != NULL);
+
+  xgb_secret_free (params->passphrase);
+  params->passphrase = g_strdup (passphrase);
+}
+
 /**
  * xgb_login_params_validate:
  *
  * Checks what can be checked without the network: a valid JID with a
- * name before “@”, a valid Broker JID, a port in range, a readable CA file.
+ * name before “@”, a valid Broker JID, a port in range, a readable CA file;
+ * in certificate mode readable certificate and key files and no password
+ * (xgb_client_cert_preflight() checks the certificate itself).
  */
 gboolean
 xgb_login_params_validate (const XgbLoginParams  *params,
@@ -147,7 +169,107 @@ xgb_login_params_validate (const XgbLoginParams  *params,
       return FALSE;
     }
 
+  /* Certificate mode: EXTERNAL only.  With a password as well,
+   * libstrophe would fall back to SCRAM silently (xmpp-facts.md). */
+  if (params->cert_file != NULL)
+    {
+      if (params->password != NULL)
+        {
+          g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                               _("A certificate login uses no password: give either a certificate or a password."));
+          return FALSE;
+        }
+      if (g_access (params->cert_file, R_OK) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                       _("Cannot read the certificate file “%s”: %s"),
+                       params->cert_file, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (params->key_file != NULL && g_access (params->key_file, R_OK) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
+                       _("Cannot read the key file “%s”: %s"),
+                       params->key_file, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  else if (params->key_file != NULL || params->passphrase != NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("A key file or passphrase needs a certificate file."));
+      return FALSE;
+    }
+
+  for (guint i = 0; params->pins != NULL && params->pins[i] != NULL; i++)
+    {
+      g_autofree char *pin = xgb_cert_fingerprint_normalize (params->pins[i], error);
+
+      if (pin == NULL)
+        return FALSE;
+    }
+
   return TRUE;
+}
+
+/**
+ * xgb_login_params_add_pin:
+ * @sha256: a server certificate's SHA-256 fingerprint, as
+ *   xgb_cert_fingerprint_normalize() accepts it
+ *
+ * Trusts that exact certificate for this login although it does not
+ * verify.  A fingerprint already there is not added twice.
+ */
+void
+xgb_login_params_add_pin (XgbLoginParams *params,
+                          const char     *sha256)
+{
+  g_autofree char *pin = NULL;
+  guint n;
+
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (sha256 != NULL);
+
+  pin = xgb_cert_fingerprint_normalize (sha256, NULL);
+  g_return_if_fail (pin != NULL);
+  if (xgb_login_params_has_pin (params, pin))
+    return;
+
+  n = params->pins != NULL ? g_strv_length (params->pins) : 0;
+  params->pins = g_renew (char *, params->pins, n + 2);
+  params->pins[n] = g_steal_pointer (&pin);
+  params->pins[n + 1] = NULL;
+}
+
+/**
+ * xgb_login_params_has_pin:
+ *
+ * Returns: whether the certificate with this SHA-256 fingerprint is
+ *   pinned (fingerprints compare in any of their accepted spellings)
+ */
+gboolean
+xgb_login_params_has_pin (const XgbLoginParams *params,
+                          const char           *sha256)
+{
+  g_autofree char *wanted = NULL;
+
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  if (sha256 == NULL || (wanted = xgb_cert_fingerprint_normalize (sha256, NULL)) == NULL)
+    return FALSE;
+
+  for (guint i = 0; params->pins != NULL && params->pins[i] != NULL; i++)
+    {
+      g_autofree char *pin = xgb_cert_fingerprint_normalize (params->pins[i], NULL);
+
+      if (g_strcmp0 (pin, wanted) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**

@@ -19,6 +19,14 @@ G_BEGIN_DECLS
  * @ca_file: (nullable): a PEM file of CAs that signed the server certificate
  * @broker: (nullable): the Broker's JID; found through disco when %NULL
  * @connect: whether to connect at once
+ * @cert_file: (nullable): certificate login (SASL EXTERNAL): a PEM
+ *   certificate, or a PKCS#12 file; then no password is used at all
+ * @key_file: (nullable): the PEM private key; %NULL for PKCS#12 or when
+ *   it is in @cert_file or next to it (NAME.key)
+ * @passphrase: (nullable): unlocks the key; wiped from memory when freed
+ * @allow_weak_mechanisms: the admin allows SASL PLAIN and DIGEST-MD5
+ * @pins: (nullable): SHA-256 fingerprints ("AB:CD:…") of server
+ *   certificates the admin trusts although they do not verify
  */
 typedef struct
 {
@@ -29,6 +37,11 @@ typedef struct
   char     *ca_file;
   char     *broker;
   gboolean  connect;
+  char     *cert_file;
+  char     *key_file;
+  char     *passphrase;
+  gboolean  allow_weak_mechanisms;
+  char    **pins;
 } XgbLoginParams;
 
 /* The longest password file we read; longer means the wrong file. */
@@ -40,8 +53,14 @@ XgbLoginParams  *xgb_login_params_copy      (const XgbLoginParams  *params);
 void             xgb_login_params_free      (XgbLoginParams        *params);
 void             xgb_login_params_set_password (XgbLoginParams     *params,
                                                 const char         *password);
+void             xgb_login_params_set_passphrase (XgbLoginParams   *params,
+                                                  const char       *passphrase);
 gboolean         xgb_login_params_validate  (const XgbLoginParams  *params,
                                              GError               **error);
+void             xgb_login_params_add_pin   (XgbLoginParams        *params,
+                                             const char            *sha256);
+gboolean         xgb_login_params_has_pin   (const XgbLoginParams  *params,
+                                             const char            *sha256);
 
 char            *xgb_password_read_file     (const char            *path,
                                              GError               **error);

@@ -278,6 +278,63 @@ xgb_cert_info_describe (const XgbCertInfo *info)
                           info->not_after, info->sha256);
 }
 
+/**
+ * xgb_cert_fingerprint_normalize:
+ * @text: a SHA-256 fingerprint: 64 hex digits, in pairs separated by
+ *   colons or not, in either case (as openssl, browsers and this app
+ *   print them)
+ *
+ * Returns: (transfer full): the fingerprint as this app prints it,
+ *   "AB:CD:…", or %NULL with @error set when @text is none
+ */
+char *
+xgb_cert_fingerprint_normalize (const char  *text,
+                                GError     **error)
+{
+  g_autoptr(GString) hex = g_string_new (NULL);
+  GString *out;
+
+  if (text != NULL)
+    {
+      const char *p = text;
+
+      /* "SHA256:" or "sha256 Fingerprint=" as openssl prints it */
+      if (g_ascii_strncasecmp (p, "sha256", 6) == 0)
+        {
+          const char *eq = strchr (p, '=');
+
+          p = eq != NULL ? eq + 1 : p + 6;
+        }
+      for (; *p != '\0'; p++)
+        {
+          if (g_ascii_isxdigit (*p))
+            g_string_append_c (hex, g_ascii_toupper (*p));
+          else if (*p != ':' && !g_ascii_isspace (*p))
+            {
+              g_string_truncate (hex, 0);
+              break;
+            }
+        }
+    }
+
+  if (hex->len != 64)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a SHA-256 fingerprint (64 hexadecimal digits, e.g. AB:CD:…)."),
+                   text ? text : "");
+      return NULL;
+    }
+
+  out = g_string_sized_new (95);
+  for (guint i = 0; i < 64; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (out, ':');
+      g_string_append_len (out, hex->str + i, 2);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 xgb_tls_probe_free (XgbTlsProbe *probe)
 {
@@ -486,6 +543,8 @@ probe_handshake (Probe       *p,
   p->ssl = SSL_new (ctx);
   SSL_set_fd (p->ssl, p->fd);
   SSL_set_tlsext_host_name (p->ssl, domain);
+  /* The name check libstrophe makes (no partial wildcards) */
+  X509_VERIFY_PARAM_set_hostflags (SSL_get0_param (p->ssl), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   SSL_set1_host (p->ssl, domain);
 
   for (;;)
@@ -568,7 +627,16 @@ xgb_tls_probe_run (const char    *host,
   else if (port != 0)
     connection = g_socket_client_connect_to_host (client, domain, port, cancellable, &local_error);
   else
-    connection = g_socket_client_connect_to_service (client, domain, "xmpp-client", cancellable, &local_error);
+    {
+      connection = g_socket_client_connect_to_service (client, domain, "xmpp-client", cancellable, &local_error);
+      /* No SRV record: the domain itself on the standard port, as
+       * libstrophe does. */
+      if (connection == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&local_error);
+          connection = g_socket_client_connect_to_host (client, domain, 5222, cancellable, &local_error);
+        }
+    }
 
   if (connection == NULL)
     {
@@ -615,6 +683,8 @@ xgb_tls_probe_run (const char    *host,
   ctx = SSL_CTX_new (TLS_client_method ());
   SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify (ctx, SSL_VERIFY_NONE, NULL);
+  /* The CAs libstrophe trusts: the system's, and the CA file on top. */
+  SSL_CTX_set_default_verify_paths (ctx);
   if (ca_file != NULL)
     {
       if (!SSL_CTX_load_verify_locations (ctx, ca_file, NULL))
@@ -625,8 +695,6 @@ xgb_tls_probe_run (const char    *host,
           goto fail;
         }
     }
-  else
-    SSL_CTX_set_default_verify_paths (ctx);
 
   if (!probe_handshake (&p, ctx, domain, error))
     goto fail;

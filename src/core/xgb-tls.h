@@ -46,6 +46,8 @@ XgbCertInfo  *xgb_cert_info_new_from_pem (const char    *pem,
                                           GError       **error);
 void          xgb_cert_info_free        (XgbCertInfo   *info);
 char         *xgb_cert_info_describe    (const XgbCertInfo *info);
+char         *xgb_cert_fingerprint_normalize (const char *text,
+                                              GError    **error);
 
 XgbTlsProbe  *xgb_tls_probe_run         (const char    *host,
                                          guint          port,

@@ -40,6 +40,14 @@ static const GOptionEntry option_entries[] = {
     N_("Trust the certificate authorities in the PEM file FILE"), N_("FILE") },
   { "broker", 'b', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("The Broker’s JID (default: found through service discovery)"), N_("JID") },
+  { "cert", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Log in with the client certificate in FILE (PEM or PKCS#12), with no password"), N_("FILE") },
+  { "key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("The PEM private key for --cert (default: in the certificate file or next to it as NAME.key)"), N_("FILE") },
+  { "passphrase-file", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Read the passphrase of the certificate’s key from the first line of FILE"), N_("FILE") },
+  { "pin", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Trust the server certificate with this SHA-256 fingerprint although it does not verify (repeatable)"), N_("SHA256") },
   { "connect", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Connect at once"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
@@ -81,6 +89,7 @@ xgb_application_params_from_options (GVariantDict  *options,
 {
   g_autoptr(XgbLoginParams) params = xgb_login_params_new ();
   g_autofree char *password_file = NULL;
+  g_autofree char *passphrase_file = NULL;
   g_autofree char *port = NULL;
 
   g_variant_dict_lookup (options, "jid", "s", &params->jid);
@@ -88,6 +97,20 @@ xgb_application_params_from_options (GVariantDict  *options,
   g_variant_dict_lookup (options, "broker", "s", &params->broker);
   params->ca_file = lookup_path (options, "ca-file", cwd);
   params->connect = g_variant_dict_contains (options, "connect");
+
+  {
+    g_autofree const char **pins = NULL;
+
+    if (g_variant_dict_lookup (options, "pin", "^a&s", &pins))
+      for (guint i = 0; pins[i] != NULL; i++)
+        {
+          g_autofree char *pin = xgb_cert_fingerprint_normalize (pins[i], error);
+
+          if (pin == NULL)
+            return NULL;
+          xgb_login_params_add_pin (params, pin);
+        }
+  }
 
   if (g_variant_dict_lookup (options, "port", "s", &port))
     {
@@ -102,7 +125,30 @@ xgb_application_params_from_options (GVariantDict  *options,
       params->port = (guint) value;
     }
 
+  /* Certificate mode: no password at all (xgb-login-params.h) */
+  params->cert_file = lookup_path (options, "cert", cwd);
+  params->key_file = lookup_path (options, "key", cwd);
+  passphrase_file = lookup_path (options, "passphrase-file", cwd);
+  if (params->cert_file == NULL && (params->key_file != NULL || passphrase_file != NULL))
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("--key and --passphrase-file need --cert."));
+      return NULL;
+    }
+  if (passphrase_file != NULL)
+    {
+      params->passphrase = xgb_password_read_file (passphrase_file, error);
+      if (params->passphrase == NULL)
+        return NULL;
+    }
+
   password_file = lookup_path (options, "password-file", cwd);
+  if (password_file != NULL && params->cert_file != NULL)
+    {
+      g_set_error_literal (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                           _("--cert and --password-file exclude each other: a certificate login uses no password."));
+      return NULL;
+    }
   if (password_file != NULL)
     {
       params->password = xgb_password_read_file (password_file, error);
@@ -214,6 +260,7 @@ about_action (GSimpleAction *action,
                          "version", PACKAGE_VERSION,
                          "comments", _("Administer the publish-subscribe service of an XMPP-Grid"),
                          "license-type", GTK_LICENSE_AGPL_3_0,
+                         "website", PACKAGE_URL,
                          "authors", authors,
                          "translator-credits", _("translator-credits"),
                          NULL);

@@ -62,3 +62,51 @@ xgb_file_chooser_save_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * xgb_file_chooser_open_async:
+ * @filter_name: (nullable): what the patterns stand for, e.g. "Certificates"
+ * @patterns: (nullable): glob patterns of the files offered, e.g. "*.p12"
+ *
+ * Asks for a file to open, modal to @parent.  With @patterns, a second
+ * filter offers all files.
+ */
+void
+xgb_file_chooser_open_async (GtkWindow           *parent,
+                             const char          *title,
+                             const char          *filter_name,
+                             const char * const  *patterns,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GtkFileChooserNative *native;
+
+  g_task_set_source_tag (task, xgb_file_chooser_open_async);
+  native = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (patterns != NULL && patterns[0] != NULL)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, filter_name);
+      for (guint i = 0; patterns[i] != NULL; i++)
+        gtk_file_filter_add_pattern (filter, patterns[i]);
+      gtk_file_filter_set_name (all, _("All files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+    }
+  g_signal_connect (native, "response", G_CALLBACK (response_cb), task);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+GFile *
+xgb_file_chooser_open_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -19,4 +19,16 @@ void   xgb_file_chooser_save_async  (GtkWindow           *parent,
 GFile *xgb_file_chooser_save_finish (GAsyncResult        *result,
                                      GError             **error);
 
+void   xgb_file_chooser_open_async  (GtkWindow           *parent,
+                                     const char          *title,
+                                     const char          *filter_name,
+                                     const char * const  *patterns,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+/* Returns: (transfer full) (nullable): the chosen file; %NULL when the
+ * admin cancelled (no error then) */
+GFile *xgb_file_chooser_open_finish (GAsyncResult        *result,
+                                     GError             **error);
+
 G_END_DECLS

@@ -23,4 +23,12 @@ void             xgb_login_view_set_busy     (XgbLoginView          *self,
                                               const char            *status);
 gboolean         xgb_login_view_get_busy     (XgbLoginView          *self);
 
+gboolean         xgb_login_view_get_cert_mode (XgbLoginView         *self);
+void             xgb_login_view_set_cert_mode (XgbLoginView         *self,
+                                               gboolean              cert_mode);
+void             xgb_login_view_set_certificate (XgbLoginView       *self,
+                                                 const char         *cert_file,
+                                                 const char         *key_file);
+void             xgb_login_view_choose_certificate (XgbLoginView    *self);
+
 G_END_DECLS

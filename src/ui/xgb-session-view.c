@@ -1,7 +1,8 @@
 /* xgb-session-view.c - what the window shows once logged in
  *
- * For now: the account, the Broker that was found and what it supports
- * (disco#info).  The node browser takes this place later.
+ * The account and how it logged in (SASL mechanism, TLS, the server's
+ * certificate), the Broker that was found and what it supports
+ * (disco#info), its nodes and pending requests.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -11,13 +12,18 @@
 
 #include <glib/gi18n.h>
 
+#include "xgb-sasl.h"
 #include "xgb-session-view.h"
+#include "xgb-trust-dialog.h"
 
 struct _XgbSessionView
 {
   GtkWidget      parent_instance;
 
   GtkLabel      *account_label;
+  GtkLabel      *mechanism_label;
+  GtkLabel      *tls_label;
+  GtkLabel      *server_cert_label;
   GtkLabel      *broker_label;
   GtkLabel      *identity_label;
   GtkLabel      *nodes_label;
@@ -86,6 +92,9 @@ xgb_session_view_class_init (XgbSessionViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-session-view.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, account_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, mechanism_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, tls_label);
+  gtk_widget_class_bind_template_child (widget_class, XgbSessionView, server_cert_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, broker_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, identity_label);
   gtk_widget_class_bind_template_child (widget_class, XgbSessionView, nodes_label);
@@ -181,4 +190,60 @@ xgb_session_view_set_pending (XgbSessionView *self,
 {
   g_return_if_fail (XGB_IS_SESSION_VIEW (self));
   gtk_label_set_text (self->pending_label, text ? text : "");
+}
+
+/**
+ * xgb_session_view_set_security:
+ * @info: (nullable): how the session logged in
+ *
+ * Shows the SASL mechanism, the TLS version and cipher, and whether the
+ * server's certificate verified or is trusted by the admin's choice.
+ */
+void
+xgb_session_view_set_security (XgbSessionView       *self,
+                               const XgbSessionInfo *info)
+{
+  g_autofree char *mechanism = NULL;
+  g_autofree char *tls = NULL;
+  g_autofree char *cert = NULL;
+
+  g_return_if_fail (XGB_IS_SESSION_VIEW (self));
+
+  if (info == NULL)
+    {
+      gtk_label_set_text (self->mechanism_label, "");
+      gtk_label_set_text (self->tls_label, "");
+      gtk_label_set_text (self->server_cert_label, "");
+      return;
+    }
+
+  if (info->mechanism == NULL)
+    mechanism = g_strdup (_("Unknown"));
+  else if (xgb_sasl_is_weak (info->mechanism))
+    /* Translators: %s is PLAIN or DIGEST-MD5 */
+    mechanism = g_strdup_printf (_("%s (weak; allowed for this account)"), info->mechanism);
+  else if (g_str_equal (info->mechanism, "EXTERNAL"))
+    mechanism = g_strdup (_("EXTERNAL (client certificate)"));
+  else
+    mechanism = g_strdup (info->mechanism);
+
+  /* Translators: TLS version, cipher */
+  tls = g_strdup_printf (_("%s, %s"), info->tls_version ? info->tls_version : "?",
+                         info->cipher ? info->cipher : "?");
+
+  if (info->server_cert == NULL)
+    cert = g_strdup (_("Unknown"));
+  else if (info->verify_error == NULL)
+    cert = g_strdup_printf (_("Verified: %s"), info->server_cert->subject);
+  else
+    {
+      g_autofree char *sha256 = xgb_trust_format_fingerprint (info->server_cert->sha256);
+
+      cert = g_strdup_printf (_("Trusted by you, although it does not verify (%s): %s, SHA-256 fingerprint\n%s"),
+                              info->verify_error, info->server_cert->subject, sha256);
+    }
+
+  gtk_label_set_text (self->mechanism_label, mechanism);
+  gtk_label_set_text (self->tls_label, tls);
+  gtk_label_set_text (self->server_cert_label, cert);
 }

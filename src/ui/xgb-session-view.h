@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "xgb-connection.h"
 #include "xgb-disco.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,7 @@ void         xgb_session_view_set_nodes    (XgbSessionView     *self,
                                             const char         *text);
 void         xgb_session_view_set_pending  (XgbSessionView     *self,
                                             const char         *text);
+void         xgb_session_view_set_security (XgbSessionView     *self,
+                                            const XgbSessionInfo *info);
 
 G_END_DECLS

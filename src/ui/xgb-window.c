@@ -20,6 +20,9 @@
 #include "xgb-pending-window.h"
 #include "xgb-pubsub.h"
 #include "xgb-session-view.h"
+#include "xgb-trust-dialog.h"
+#include "xgb-error.h"
+#include "xgb-jid.h"
 #include "xgb-window.h"
 
 struct _XgbWindow
@@ -44,6 +47,10 @@ struct _XgbWindow
   XgbPendingWindow     *pending_window;
   /* Every change goes to the audit trail (story 1.6) */
   XgbAuditor           *auditor;
+  /* Server certificates the admin trusts although they do not verify:
+   * bare JID -> GPtrArray of SHA-256 fingerprints, for this window's
+   * life (saved accounts will keep them) */
+  GHashTable           *pins;
 
   GSettings            *settings;
   /* Cancelled when the window closes: no reply may touch a dead window. */
@@ -266,6 +273,8 @@ broker_found_cb (GObject      *object,
   }
   xgb_session_view_set_broker (xgb_browser_view_get_session_view (self->browser_view),
                                xgb_connection_get_jid (self->connection), info);
+  xgb_session_view_set_security (xgb_browser_view_get_session_view (self->browser_view),
+                                 xgb_connection_get_session_info (self->connection));
   xgb_login_view_set_busy (self->login_view, TRUE, _("Looking at the Broker’s nodes…"));
   /* Virtual folders unless the service really nests (ejabberd only
    * advertises collections). */
@@ -307,6 +316,127 @@ nesting_cb (GObject      *object,
   update_subtitle (self);
 }
 
+/* --- trusting a server certificate ---------------------------------- */
+
+/* Server Options: "Allow weak logins" (the mechanism policy) */
+static GtkCheckButton *
+allow_weak_check (XgbWindow *self)
+{
+  return GTK_CHECK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (self->login_view), XGB_TYPE_LOGIN_VIEW,
+                                                          "allow_weak_check"));
+}
+
+static char *
+pin_key (const char *jid)
+{
+  g_autoptr(XgbJid) parsed = jid ? xgb_jid_parse (jid, NULL) : NULL;
+
+  return parsed ? xgb_jid_to_bare (parsed) : g_strdup (jid ? jid : "");
+}
+
+static void
+remember_pin (XgbWindow  *self,
+              const char *jid,
+              const char *sha256)
+{
+  g_autofree char *key = pin_key (jid);
+  GPtrArray *pins = g_hash_table_lookup (self->pins, key);
+  g_autofree char *pin = xgb_cert_fingerprint_normalize (sha256, NULL);
+
+  if (pin == NULL)
+    return;
+  if (pins == NULL)
+    {
+      pins = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (self->pins, g_steal_pointer (&key), pins);
+    }
+  if (!g_ptr_array_find_with_equal_func (pins, pin, g_str_equal, NULL))
+    g_ptr_array_add (pins, g_steal_pointer (&pin));
+}
+
+/* Adds what the admin trusted for this account to @params */
+static void
+apply_pins (XgbWindow      *self,
+            XgbLoginParams *params)
+{
+  g_autofree char *key = pin_key (params->jid);
+  GPtrArray *pins = g_hash_table_lookup (self->pins, key);
+
+  for (guint i = 0; pins != NULL && i < pins->len; i++)
+    xgb_login_params_add_pin (params, pins->pdata[i]);
+}
+
+typedef struct
+{
+  XgbWindow      *self;
+  XgbLoginParams *params;
+} TrustOp;
+
+static void
+trust_op_free (TrustOp *op)
+{
+  g_object_unref (op->self);
+  xgb_login_params_free (op->params);
+  g_free (op);
+}
+
+static void connect_requested_cb (XgbWindow *self, const XgbLoginParams *params);
+
+static void
+trust_dialog_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TrustOp *op = user_data;
+  XgbTrustDialog *dialog = XGB_TRUST_DIALOG (object);
+  XgbWindow *self = op->self;
+
+  if (!xgb_trust_dialog_run_finish (dialog, result, NULL) || g_cancellable_is_cancelled (self->cancellable))
+    {
+      trust_op_free (op);
+      return;
+    }
+
+  /* This exact certificate, for this account; a changed one replaces
+   * what was trusted before. */
+  if (xgb_trust_dialog_get_changed (dialog))
+    {
+      g_autofree char *key = pin_key (op->params->jid);
+
+      g_hash_table_remove (self->pins, key);
+      g_clear_pointer (&op->params->pins, g_strfreev);
+    }
+  remember_pin (self, op->params->jid, xgb_trust_dialog_get_fingerprint (dialog));
+  apply_pins (self, op->params);
+  connect_requested_cb (self, op->params);
+  trust_op_free (op);
+}
+
+static void
+ask_trust (XgbWindow            *self,
+           const XgbLoginParams *params,
+           const XgbSessionInfo *info,
+           const GError         *error)
+{
+  gboolean changed = g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED);
+  XgbTrustDialog *dialog;
+  TrustOp *op;
+  g_autoptr(XgbJid) jid = xgb_jid_parse (params->jid, NULL);
+  /* The name the certificate must carry, wherever the app connected */
+  const char *server = jid ? xgb_jid_get_domain (jid) : params->jid;
+
+  dialog = xgb_trust_dialog_new (GTK_WINDOW (self), params->jid, server, info->server_cert,
+                                 info->verify_error,
+                                 changed ? (const char * const *) params->pins : NULL);
+  op = g_new0 (TrustOp, 1);
+  op->self = g_object_ref (self);
+  op->params = xgb_login_params_copy (params);
+  /* Rejected: the reason stays in view */
+  if (!changed)
+    xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
+  xgb_trust_dialog_run_async (dialog, self->cancellable, trust_dialog_cb, op);
+}
+
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
@@ -318,12 +448,31 @@ connected_cb (GObject      *object,
 
   if (!xgb_connection_connect_finish (connection, result, &error))
     {
+      g_autoptr(XgbLoginParams) params = NULL;
+      g_autoptr(XgbSessionInfo) info = NULL;
+
       if (self->connection != connection)
         return;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
+      if (xgb_connection_get_session_info (connection) != NULL)
+        info = xgb_session_info_copy (xgb_connection_get_session_info (connection));
+      params = xgb_login_params_copy (xgb_connection_get_params (connection));
       end_session (self);
       show_login (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A server certificate that does not verify, or not the trusted
+       * one: the admin decides, with the certificate in front of them.
+       * A changed one is also said loudly in the banner. */
+      if (info != NULL && info->server_cert != NULL &&
+          (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED) ||
+           (g_error_matches (error, XGB_ERROR, XGB_ERROR_TLS) && info->verify_error != NULL)))
+        {
+          if (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED))
+            xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
+          ask_trust (self, params, info, error);
+          return;
+        }
+      xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
       return;
     }
 
@@ -340,11 +489,17 @@ connect_requested_cb (XgbWindow            *self,
                       const XgbLoginParams *params)
 {
   g_autofree char *status = NULL;
+  g_autoptr(XgbLoginParams) with_pins = xgb_login_params_copy (params);
 
   xgb_banner_dismiss (self->banner);
   end_session (self);
 
-  self->connection = xgb_connection_new (params);
+  /* The certificates the admin trusted for this account come along,
+   * and whether weak mechanisms are allowed */
+  apply_pins (self, with_pins);
+  with_pins->allow_weak_mechanisms = with_pins->allow_weak_mechanisms ||
+                                     gtk_check_button_get_active (allow_weak_check (self));
+  self->connection = xgb_connection_new (with_pins);
   g_signal_connect_object (self->connection, "notify::state",
                            G_CALLBACK (connection_state_cb), self, G_CONNECT_SWAPPED);
   self->login_cancellable = g_cancellable_new ();
@@ -425,7 +580,13 @@ check_action (GtkWidget  *widget,
   tree = xgb_browser_view_get_tree (xgb_window_get_browser_view (self));
   if (tree == NULL)
     return;
-  check = xgb_check_window_new (GTK_WINDOW (self), tree, NULL, NULL, NULL, NULL);
+  {
+    const XgbSessionInfo *info = xgb_connection_get_session_info (self->connection);
+
+    check = xgb_check_window_new (GTK_WINDOW (self), tree, info ? info->tls_version : NULL,
+                                  info ? info->cipher : NULL, info ? info->mechanism : NULL,
+                                  info ? (const char * const *) info->offered : NULL);
+  }
   gtk_window_present (GTK_WINDOW (check));
 }
 
@@ -902,6 +1063,7 @@ xgb_window_dispose (GObject *object)
   end_session (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->pins, g_hash_table_unref);
 
   G_OBJECT_CLASS (xgb_window_parent_class)->dispose (object);
 }
@@ -967,6 +1129,7 @@ static void
 xgb_window_init (XgbWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1008,7 +1171,11 @@ xgb_window_set_login_params (XgbWindow            *self,
   g_return_if_fail (XGB_IS_WINDOW (self));
   g_return_if_fail (params != NULL);
 
+  /* --pin: trusted for this account from the start */
+  for (guint i = 0; params->pins != NULL && params->pins[i] != NULL; i++)
+    remember_pin (self, params->jid, params->pins[i]);
   xgb_login_view_set_params (self->login_view, params);
+  gtk_check_button_set_active (allow_weak_check (self), params->allow_weak_mechanisms);
 }
 
 /**

@@ -11,7 +11,19 @@
 #   alice.*                       likewise for alice@DOMAIN
 #   expired.crt expired.key       client cert for expired@DOMAIN, valid 2020-01..2020-02
 #   noxmppaddr.crt noxmppaddr.key client cert (clientAuth) without any xmppAddr
-# Keys, .pem, .p12 and .pass are 0600, certificates 0644.
+#   future.crt future.key         client cert for admin@DOMAIN, valid only from 2099 on
+#   admin-enc.key                 admin.key encrypted (PKCS#8) with admin.p12.pass
+#   ca.crl                        CRL of the test CA (PEM, 30 days): revokes
+#                                 revoked.crt and revoked-dp.crt
+#   revoked.crt revoked.key       client cert for admin@DOMAIN, revoked, no CRL
+#                                 distribution point (check it with ca.crl)
+#   revoked-dp.crt revoked-dp.key likewise, CRL distribution point file://DIR/certs/ca.crl
+#   crldp.crt crldp.key           client cert for admin@DOMAIN, not revoked, CRL
+#                                 distribution point file://DIR/certs/ca.crl and an
+#                                 OCSP responder http://ocsp.DOMAIN/ (never answers)
+#   other-ca.crt other-ca.key     a second CA, unknown to the servers
+#   admin-other-ca.crt .key       client cert for admin@DOMAIN from that other CA
+# Keys, .pem, .p12 and .pass are 0600, certificates and the CRL 0644.
 set -euo pipefail
 
 if [ $# -ne 2 ] || [ -z "$1" ] || [ -z "$2" ]; then
@@ -29,6 +41,18 @@ trap 'rm -rf "$work"' EXIT
 
 # A unique CA name per run: a cert from another run can never chain to it.
 tag=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+
+# Where the CRL lives, as a file: URI (percent-encoded where needed).
+crl_path=$(cd "$out" && pwd)/ca.crl
+uri_path=
+for ((i = 0; i < ${#crl_path}; i++)); do
+    c=${crl_path:i:1}
+    case $c in
+        [A-Za-z0-9._~/-]) uri_path+=$c ;;
+        *) uri_path+=$(printf '%%%02X' "'$c") ;;
+    esac
+done
+crl_uri=file://$uri_path
 
 cat >"$work/openssl.cnf" <<EOF
 [req]
@@ -74,6 +98,36 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:expired@${domain}
 
+[revoked_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:admin@${domain}
+
+[revoked_dp_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:admin@${domain}
+crlDistributionPoints = URI:${crl_uri}
+
+[crldp_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:admin@${domain}
+crlDistributionPoints = URI:${crl_uri}
+authorityInfoAccess = OCSP;URI:http://ocsp.${domain}/
+
+[crl_ext]
+authorityKeyIdentifier = keyid
+
 [noxmppaddr_ext]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -81,7 +135,8 @@ extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 
-# 'openssl ca' is only used for the expired certificate (explicit dates).
+# 'openssl ca' is used for the certificates it must know: the expired one
+# (explicit dates), the revoked ones and the CRL.
 [ca]
 default_ca = test_ca
 [test_ca]
@@ -95,6 +150,8 @@ policy = policy_any
 unique_subject = no
 email_in_dn = no
 copy_extensions = none
+default_crl_days = 30
+crl_extensions = crl_ext
 [policy_any]
 commonName = supplied
 organizationName = optional
@@ -150,6 +207,40 @@ ossl ca -config "$work/openssl.cnf" -batch -notext -extensions expired_ext \
     -startdate 20200101000000Z -enddate 20200201000000Z \
     -in "$work/expired.csr" -out "$out/expired.crt"
 
+# not yet valid: from 2099 on
+ossl req -config "$work/openssl.cnf" -new "${newkey[@]}" \
+    -subj "/O=XGB Test/CN=future admin@$domain" \
+    -keyout "$out/future.key" -out "$work/future.csr"
+ossl ca -config "$work/openssl.cnf" -batch -notext -extensions admin_ext \
+    -startdate 20990101000000Z -enddate 20991231000000Z \
+    -in "$work/future.csr" -out "$out/future.crt"
+
+# admin.key encrypted with the PKCS#12 passphrase
+ossl pkcs8 -topk8 -v2 aes-256-cbc -in "$out/admin.key" \
+    -passout "file:$out/admin.p12.pass" -out "$out/admin-enc.key"
+
+# signed by the CA's database: revoked, revoked-dp (both revoked), crldp (good)
+for name in revoked revoked-dp crldp; do
+    ossl req -config "$work/openssl.cnf" -new "${newkey[@]}" \
+        -subj "/O=XGB Test/CN=$name admin@$domain" \
+        -keyout "$out/$name.key" -out "$work/$name.csr"
+    ossl ca -config "$work/openssl.cnf" -batch -notext -days 30 \
+        -extensions "${name//-/_}_ext" -in "$work/$name.csr" -out "$out/$name.crt"
+done
+ossl ca -config "$work/openssl.cnf" -batch -revoke "$out/revoked.crt" -crl_reason keyCompromise
+ossl ca -config "$work/openssl.cnf" -batch -revoke "$out/revoked-dp.crt" -crl_reason keyCompromise
+ossl ca -config "$work/openssl.cnf" -batch -gencrl -out "$out/ca.crl"
+
+# another CA, and a client cert for admin@DOMAIN that it signed
+ossl req -config "$work/openssl.cnf" -x509 "${newkey[@]}" -sha256 -days 30 \
+    -subj "/O=XGB Other/CN=XGB Other CA $tag" -extensions ca_ext \
+    -keyout "$out/other-ca.key" -out "$out/other-ca.crt"
+ossl req -config "$work/openssl.cnf" -new "${newkey[@]}" -subj "/O=XGB Other/CN=admin@$domain" \
+    -keyout "$out/admin-other-ca.key" -out "$work/admin-other-ca.csr"
+ossl x509 -req -in "$work/admin-other-ca.csr" -CA "$out/other-ca.crt" -CAkey "$out/other-ca.key" \
+    -CAcreateserial -CAserial "$work/other-ca.srl" -sha256 -days 30 \
+    -extfile "$work/openssl.cnf" -extensions admin_ext -out "$out/admin-other-ca.crt"
+
 chmod 0600 "$out"/*.key "$out"/*.pem "$out"/*.p12 "$out"/*.pass
-chmod 0644 "$out"/*.crt
+chmod 0644 "$out"/*.crt "$out"/*.crl
 chmod 0755 "$out"

@@ -8,6 +8,19 @@ It stands in for a real server ONLY for faults real servers don't produce.
 
 Binds 127.0.0.1 on a free port, writes the port number to FILE (atomically,
 via FILE.tmp + rename) and serves connections, one thread each, until killed.
+With --switch-cert CRT --switch-key KEY (mode tls) the first connection
+gets --cert and every later one the switched certificate: a server whose
+certificate changes between two connections, as an attacker in the middle
+of the second one would look.
+
+With --downgrade (mode tls) only the first connection is offered SCRAM-SHA-1
+and PLAIN; later ones get PLAIN only: a server (or someone in the middle)
+that lowers the offer between the probe and the login.
+
+With --offer-digest (mode tls) DIGEST-MD5 is offered next to SCRAM-SHA-1
+(not PLAIN), like ejabberd with plain password storage; an attempt with it
+is logged and answered with <failure/> (not implemented).
+
 Logs one line per event to stderr (never passwords).
 
 Modes:
@@ -15,8 +28,9 @@ Modes:
   stall-after-proceed  stream header + required STARTTLS feature; answer
                        <starttls/> with <proceed/>, then send nothing ever
                        again (no TLS; keep reading and discarding).
-  tls                  full fake login: STARTTLS, SASL PLAIN (password
-                       'secret' for any user), bind (no session, no SM), then
+  tls                  full fake login: STARTTLS, SASL SCRAM-SHA-1 and PLAIN
+                       (password 'secret' for any user; libstrophe takes
+                       SCRAM), bind (no session, no SM), then
                        scripted answers to <iq type='get'|'set'> by 'to':
                          silent.DOMAIN         never answered
                          wrongfrom.DOMAIN      result from evil.DOMAIN only
@@ -35,6 +49,8 @@ Modes:
 import argparse
 import base64
 import binascii
+import hashlib
+import hmac
 import itertools
 import os
 import re
@@ -356,15 +372,22 @@ class Session:
         self.log('stream header from client (to=%r, stage %s)' % (to, self.stage))
         if self.stage == 'plain':
             feats = ("<starttls xmlns='%s'><required/></starttls>" % NS_TLS)
-        elif self.stage == 'tls':
+        elif self.stage == 'tls' and self.srv.downgrade and self.n > 1:
             feats = ("<mechanisms xmlns='%s'><mechanism>PLAIN</mechanism>"
                      "</mechanisms>" % NS_SASL)
+            self.log('downgraded: offering PLAIN only')
+        elif self.stage == 'tls' and self.srv.offer_digest:
+            feats = ("<mechanisms xmlns='%s'><mechanism>SCRAM-SHA-1</mechanism>"
+                     "<mechanism>DIGEST-MD5</mechanism></mechanisms>" % NS_SASL)
+        elif self.stage == 'tls':
+            feats = ("<mechanisms xmlns='%s'><mechanism>SCRAM-SHA-1</mechanism>"
+                     "<mechanism>PLAIN</mechanism></mechanisms>" % NS_SASL)
         else:
             feats = "<bind xmlns='%s'/>" % NS_BIND
         self.send(self.stream_header() +
                   '<stream:features>%s</stream:features>' % feats)
         self.log('sent stream header + features (%s)' % {
-            'plain': 'starttls', 'tls': 'sasl PLAIN'}.get(self.stage, 'bind'))
+            'plain': 'starttls', 'tls': 'sasl SCRAM-SHA-1 PLAIN'}.get(self.stage, 'bind'))
 
     def on_element(self, el):
         name = local(el.tag)
@@ -372,6 +395,8 @@ class Session:
             self.on_starttls()
         elif name == 'auth' and self.stage == 'tls':
             self.on_auth(el)
+        elif name == 'response' and self.stage == 'tls':
+            self.on_scram_final(el)
         elif name == 'iq':
             self.on_iq(el)
         else:
@@ -391,9 +416,13 @@ class Session:
         self.parser = StreamParser()
         raw = self.sock
         raw.settimeout(HANDSHAKE_TIMEOUT)
+        ctx = self.srv.ssl_ctx
+        if self.srv.switch_ctx is not None and self.n > 1:
+            ctx = self.srv.switch_ctx
+            self.log('presenting the switched certificate')
         try:
-            tls = self.srv.ssl_ctx.wrap_socket(raw, server_side=True,
-                                               do_handshake_on_connect=False)
+            tls = ctx.wrap_socket(raw, server_side=True,
+                                  do_handshake_on_connect=False)
             self.sock = tls
             tls.do_handshake()
         except (OSError, ssl.SSLError) as e:
@@ -404,8 +433,80 @@ class Session:
         self.log('TLS established: %s %s' % (tls.version(),
                                              (tls.cipher() or ('?',))[0]))
 
+    def authed(self, user, mech):
+        self.user = user
+        self.stage = 'authed'
+        if self.parser.pending_bytes():
+            self.log('discarding %d bytes pipelined after <auth/>'
+                     % self.parser.pending_bytes())
+        self.parser = StreamParser()
+        self.log('auth %s user %r: success' % (mech, user))
+
+    def sasl_failure(self, condition, why):
+        self.send("<failure xmlns='%s'><%s/></failure>" % (NS_SASL, condition))
+        self.log('auth: %s: failure' % why)
+
+    # SCRAM-SHA-1 (RFC 5802), without channel binding
+    def on_scram_first(self, text):
+        try:
+            msg = base64.b64decode(text, validate=True).decode('utf-8')
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            self.sasl_failure('malformed-request', 'SCRAM: bad base64')
+            return
+        m = re.match(r'^([ny]),[^,]*,(n=([^,]*),r=([^,]+).*)$', msg)
+        if not m:
+            self.sasl_failure('malformed-request', 'SCRAM: bad client-first')
+            return
+        bare, user, cnonce = m.group(2), m.group(3), m.group(4)
+        salt = os.urandom(16)
+        nonce = cnonce + base64.b64encode(os.urandom(18)).decode()
+        first = 'r=%s,s=%s,i=4096' % (nonce, base64.b64encode(salt).decode())
+        self.scram = {'user': user.replace('=2C', ',').replace('=3D', '='),
+                      'bare': bare, 'first': first, 'salt': salt,
+                      'nonce': nonce}
+        self.send("<challenge xmlns='%s'>%s</challenge>"
+                  % (NS_SASL, base64.b64encode(first.encode()).decode()))
+        self.log('auth SCRAM-SHA-1 user %r: challenge sent' % self.scram['user'])
+
+    def on_scram_final(self, el):
+        st = getattr(self, 'scram', None)
+        self.scram = None
+        if st is None:
+            self.sasl_failure('malformed-request', 'SCRAM: response without auth')
+            return
+        try:
+            msg = base64.b64decode((el.text or '').strip(),
+                                   validate=True).decode('utf-8')
+            without_proof, proof = msg.rsplit(',p=', 1)
+            proof = base64.b64decode(proof, validate=True)
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            self.sasl_failure('malformed-request', 'SCRAM: bad client-final')
+            return
+        if ',r=%s' % st['nonce'] not in ',' + without_proof:
+            self.sasl_failure('malformed-request', 'SCRAM: nonce mismatch')
+            return
+        salted = hashlib.pbkdf2_hmac('sha1', b'secret', st['salt'], 4096)
+        client_key = hmac.new(salted, b'Client Key', hashlib.sha1).digest()
+        stored = hashlib.sha1(client_key).digest()
+        auth_msg = ('%s,%s,%s' % (st['bare'], st['first'], without_proof)).encode()
+        sig = hmac.new(stored, auth_msg, hashlib.sha1).digest()
+        if len(proof) != len(sig) or \
+                hashlib.sha1(bytes(a ^ b for a, b in zip(proof, sig))).digest() != stored:
+            self.sasl_failure('not-authorized',
+                              'SCRAM-SHA-1 user %r: wrong password' % st['user'])
+            return
+        server_key = hmac.new(salted, b'Server Key', hashlib.sha1).digest()
+        server_sig = hmac.new(server_key, auth_msg, hashlib.sha1).digest()
+        self.authed(st['user'], 'SCRAM-SHA-1')
+        self.send("<success xmlns='%s'>%s</success>" % (
+            NS_SASL, base64.b64encode(
+                b'v=' + base64.b64encode(server_sig)).decode()))
+
     def on_auth(self, el):
         mech = el.get('mechanism', '')
+        if mech == 'SCRAM-SHA-1':
+            self.on_scram_first((el.text or '').strip())
+            return
         if mech != 'PLAIN':
             self.log('auth with unsupported mechanism %r: failure' % mech)
             self.send("<failure xmlns='%s'><invalid-mechanism/></failure>"
@@ -425,14 +526,8 @@ class Session:
             return
         user = parts[1].decode('utf-8', 'replace')
         if parts[2] == b'secret' and user:
-            self.user = user
-            self.stage = 'authed'
-            if self.parser.pending_bytes():
-                self.log('discarding %d bytes pipelined after <auth/>'
-                         % self.parser.pending_bytes())
-            self.parser = StreamParser()
+            self.authed(user, 'PLAIN')
             self.send("<success xmlns='%s'/>" % NS_SASL)
-            self.log('auth PLAIN user %r: success' % user)
         else:
             self.send("<failure xmlns='%s'><not-authorized/></failure>"
                       % NS_SASL)
@@ -610,16 +705,22 @@ class Server:
         self.domain = args.domain
         self.examples = args.examples
         self.ssl_ctx = None
+        self.switch_ctx = None
+        self.downgrade = args.downgrade
+        self.offer_digest = args.offer_digest
         if self.mode == 'tls':
-            self.ssl_ctx = self.make_ctx(args)
+            self.ssl_ctx = self.make_ctx(args, args.cert, args.key)
+            if args.switch_cert:
+                self.switch_ctx = self.make_ctx(args, args.switch_cert,
+                                                args.switch_key)
 
     @staticmethod
-    def make_ctx(args):
+    def make_ctx(args, cert, key):
         versions = {'1.1': ssl.TLSVersion.TLSv1_1,
                     '1.2': ssl.TLSVersion.TLSv1_2,
                     '1.3': ssl.TLSVersion.TLSv1_3}
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(args.cert, args.key)
+        ctx.load_cert_chain(cert, key)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', DeprecationWarning)
             if args.tls_min == '1.1':
@@ -643,7 +744,16 @@ def main():
                     '(tests/fixtures); enables the service collections.DOMAIN')
     ap.add_argument('--tls-min', choices=['1.1', '1.2', '1.3'])
     ap.add_argument('--tls-max', choices=['1.1', '1.2', '1.3'])
+    ap.add_argument('--switch-cert', help='from the second connection on, '
+                    'present this certificate (chain) instead of --cert')
+    ap.add_argument('--switch-key')
+    ap.add_argument('--downgrade', action='store_true',
+                    help='offer PLAIN only from the second connection on')
+    ap.add_argument('--offer-digest', action='store_true',
+                    help='offer SCRAM-SHA-1 and DIGEST-MD5 (which always fails)')
     args = ap.parse_args()
+    if bool(args.switch_cert) != bool(args.switch_key):
+        ap.error('--switch-cert and --switch-key go together')
     if args.mode == 'tls' and not (args.cert and args.key):
         ap.error('--mode tls needs --cert and --key')
 

@@ -10,6 +10,8 @@
 #
 # start makes DIR/certs (certs.sh) unless present, picks a free loopback port,
 # waits until c2s answers (<= 30 s) and writes DIR/server.env.
+# $XGB_PROSODY_EXTRA_CONFIG (Lua), if set, goes first into the config: global
+# options for a test variant, e.g. disable_sasl_mechanisms = { ... }.
 # With memory storage all data (accounts too) is lost when Prosody stops,
 # hence no 'restart'.
 set -euo pipefail
@@ -83,10 +85,13 @@ do_start() {
         XGB_TEST_PORT=$(xgb_pick_ports 1)
         # test hook for the retry path: force the first attempt's port
         [ "$attempt" = 1 ] && [ -n "${XGB_FIRST_PORTS:-}" ] && XGB_TEST_PORT=$XGB_FIRST_PORTS
-        sed -e "s|@DIR@|$(xgb_sed_esc "$dir")|g" -e "s|@DOMAIN@|$domain|g" \
-            -e "s|@C2S_PORT@|$XGB_TEST_PORT|g" \
-            -e "s|@LOGLEVEL@|$LOGLEVEL|g" \
-            "$here/prosody.cfg.lua.in" >"$dir/prosody.cfg.lua"
+        {
+            printf '%s\n' "${XGB_PROSODY_EXTRA_CONFIG:-}"
+            sed -e "s|@DIR@|$(xgb_sed_esc "$dir")|g" -e "s|@DOMAIN@|$domain|g" \
+                -e "s|@C2S_PORT@|$XGB_TEST_PORT|g" \
+                -e "s|@LOGLEVEL@|$LOGLEVEL|g" \
+                "$here/prosody.cfg.lua.in"
+        } >"$dir/prosody.cfg.lua"
         # Foreground process in the background: stays in our process group,
         # $! is the Lua interpreter itself (the script's #! execs it).
         OPENSSL_CONF=$dir/openssl.cnf \

@@ -108,6 +108,13 @@ check_controller (XgbWindow *window,
       xgb_ui_wait (default_known, check, 30);
     }
   g_assert_cmpint (row (check, "broker-domain")->status, ==, XGB_CHECK_PASS);
+  /* What the login saw: TLS 1.2+ and SCRAM, and EXTERNAL only where a
+   * certificate listener offers it */
+  g_assert_cmpint (row (check, "tls-version")->status, ==, XGB_CHECK_PASS);
+  g_assert_true (g_str_has_prefix (row (check, "tls-version")->detail, "TLSv1."));
+  g_assert_cmpint (row (check, "sasl")->status, ==, XGB_CHECK_PASS);
+  g_assert_nonnull (strstr (row (check, "sasl")->detail, "SCRAM-"));
+  g_assert_cmpint (row (check, "xep-0178")->status, !=, XGB_CHECK_UNKNOWN);
   g_assert_cmpint (row (check, "open-nodes")->status, ==, XGB_CHECK_UNKNOWN);
 
   /* The scan finds the open topic, not the closed one */
