@@ -224,7 +224,11 @@ test_combined_pem (void)
   cert = xgb_client_cert_load (combined, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (xgb_client_cert_get_key_file (cert), ==, combined);
-  g_assert_cmpstr (xgb_cert_file_find_key (combined), ==, combined);
+  {
+    g_autofree char *found = xgb_cert_file_find_key (combined);
+
+    g_assert_cmpstr (found, ==, combined);
+  }
 }
 
 static void
