@@ -5,6 +5,7 @@ XGB_BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev
   libstrophe-dev libssl-dev libxml2-dev
+  libsecret-1-dev   # optional (meson -Dlibsecret): remembered passwords
   desktop-file-utils
 )
 # What the window needs to look right on a bare machine (the SVG loader
@@ -16,7 +17,10 @@ XGB_SERVER_PACKAGES=(ejabberd openssl)
 # certificates from an NSS database (certutil, pk12util) and PKCS#11
 # tokens (p11-kit), as the certificate picker does where they are installed.
 XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3 procps libnss3-tools p11-kit
-  appstream groff-base)   # validate the metainfo, format the man pages
+  appstream groff-base    # validate the metainfo, format the man pages
+  gnome-keyring)          # a Secret Service for the remembered passwords
+# build-aux/bench compares the app with a plain slixmpp client.
+XGB_BENCH_PACKAGES=(python3-slixmpp)
 
 xgb_sudo() {
   if [ "$(id -u)" -eq 0 ]; then

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xgb-accounts.h"
 #include "xgb-audit.h"
 #include "xgb-cert.h"
 #include "xgb-cli-output.h"
@@ -89,7 +90,7 @@ static const GOptionEntry entries[] = {
     N_("Read the passphrase of the certificate’s key from the first line of FILE"), N_("FILE") },
   { "broker", 'b', 0, G_OPTION_ARG_STRING, &opt_broker, N_("The Broker’s JID (default: found through service discovery)"), N_("JID") },
   { "audit-topic", 0, 0, G_OPTION_ARG_STRING, &opt_audit_topic,
-    N_("Also publish each change's audit entry to the topic NODE"), N_("NODE") },
+    N_("Also publish each change's audit entry to the topic NODE (default: the saved account's audit topic)"), N_("NODE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of text"), NULL },
   { "stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats, N_("Print requests, bytes and seconds on stderr"), NULL },
   { "collection", 0, 0, G_OPTION_ARG_NONE, &opt_collection, N_("create: make a collection, not a topic"), NULL },
@@ -1418,6 +1419,28 @@ cert_login_params (XgbLoginParams  *params,
   return EXIT_OK;
 }
 
+/* Without --audit-topic, the audit topic the app uses for this JID and
+ * host: the saved account's own, else the app's audit-topic setting */
+static char *
+saved_audit_topic (const XgbLoginParams *params)
+{
+  XgbAccounts *accounts = xgb_accounts_get_default ();
+  XgbAccount *account = accounts != NULL ? xgb_accounts_find (accounts, params->jid, params->host) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+  char *topic;
+
+  if (account == NULL)
+    return NULL;
+  topic = xgb_account_dup_audit_topic (account);
+  if (topic != NULL)
+    return topic;
+  settings = g_settings_new (APP_ID);
+  topic = g_settings_get_string (settings, "audit-topic");
+  if (*topic == '\0')
+    g_clear_pointer (&topic, g_free);
+  return topic;
+}
+
 static int
 login (Cli *cli)
 {
@@ -1522,7 +1545,11 @@ login (Cli *cli)
     }
 
   cli->service = xgb_pubsub_service_new (cli->connection, broker);
-  cli->auditor = xgb_auditor_new (cli->service, xgb_audit_log_get_default (), opt_audit_topic);
+  {
+    g_autofree char *audit_topic = opt_audit_topic != NULL ? g_strdup (opt_audit_topic) : saved_audit_topic (params);
+
+    cli->auditor = xgb_auditor_new (cli->service, xgb_audit_log_get_default (), audit_topic);
+  }
   return EXIT_OK;
 }
 

@@ -983,10 +983,13 @@ conn_cb (xmpp_conn_t         *conn,
   if (w->connected)
     {
       /* An admin's own logout starts a new generation, so whatever ends
-       * this one was not asked for. */
+       * this one was not asked for.  Logged in means TLS (mandatory),
+       * where libstrophe's error is mostly OpenSSL's SSL_get_error()
+       * code, not an errno: g_strerror() would tell nonsense (1 is
+       * "Operation not permitted"). */
       if (error != 0)
-        e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
-                                _("The connection to the server was lost: %s."), g_strerror (error));
+        e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                        _("The connection to the server was lost."));
       else if (stream_error != NULL)
         e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
                                 _("The server ended the session with a stream error%s%s."),

@@ -6,14 +6,25 @@
  * line) and drops the payload at once: the payload viewer reads its one
  * item again.
  *
- * Unfiltered, the list reads the next page when the view asks (as the
- * admin scrolls).  Filtered, it scans the whole topic by itself, keeping
- * the matching rows, and says how far it got (scanned N of M) until it
- * is done or stopped.
+ * Unfiltered, the list shows the next page when the view asks (as the
+ * admin scrolls), and reads one page ahead: the page after the one
+ * shown is fetched at once and kept, so that it shows without a wait
+ * when asked for.  Filtered, it scans the whole topic by itself,
+ * keeping the matching rows, and says how far it got (scanned N of M)
+ * until it is done or stopped.
  *
- * Pages adapt: the first is small so that rows show at once; later ones
- * are larger but bounded in bytes, so a topic of 1 MB payloads is read
- * an item or two at a time instead of in replies of a hundred megabytes.
+ * The first request works on every server: an RSM page that also asks
+ * for at most that many items (max_items), so a server that does not
+ * page sends a few recent items instead of everything; only then are
+ * the ids listed and the items read by id in batches.  On a server that
+ * pages, the first rows cost one request, not two.
+ *
+ * Pages adapt: the first is small so that rows show at once; each later
+ * one is ten times larger, up to 1000 items but bounded in bytes, so a
+ * topic of small items is walked in few requests (a big topic costs
+ * ejabberd the same time per request whatever the page size) and a
+ * topic of 1 MB payloads is read an item or two at a time instead of
+ * in replies of a hundred megabytes.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -26,8 +37,8 @@
 #include "xgb-items.h"
 
 #define FIRST_PAGE      10
-#define LIST_PAGE       100
-#define SCAN_PAGE       250
+#define GROWTH          10
+#define MOST_PAGE       1000
 #define PAGE_BYTES      (1024 * 1024)
 
 /* --- XgbItemRow ----------------------------------------------------- */
@@ -136,6 +147,7 @@ xgb_item_summary (const char *payload,
   const char *p = payload;
   const char *end;
   gsize n_chars = 0;
+  gsize line, window;
   gboolean space = FALSE;
 
   if (payload == NULL)
@@ -145,10 +157,15 @@ xgb_item_summary (const char *payload,
   while (*p != '\0' && g_ascii_isspace (*p))
     p++;
 
-  if (!g_utf8_validate (p, -1, &end))
+  /* Only as much of the first line as the summary can show is read,
+   * not the rest of a megabyte (a character is at most 4 bytes; runs of
+   * white space count once). */
+  line = strcspn (p, "\r\n");
+  window = MIN (line, max_chars * 8 + 8);
+  if (!g_utf8_validate (p, (gssize) window, &end) && (gsize) (p + window - end) >= 4)
     return g_strdup ("");
 
-  for (; *p != '\0' && *p != '\n' && *p != '\r'; p = g_utf8_next_char (p))
+  for (; p < end && *p != '\n' && *p != '\r'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -171,6 +188,8 @@ xgb_item_summary (const char *payload,
       g_string_append_unichar (out, c);
       n_chars++;
     }
+  if (window < line)
+    g_string_append (out, "…");
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -278,6 +297,9 @@ struct _XgbItemList
   guint             next_id;
   char             *after;         /* MODE_RSM: the last cursor */
   guint             page_size;
+  GPtrArray        *ahead;         /* of XgbItemRow*: read, not yet shown */
+  gboolean          show_next;     /* show the page being read on arrival */
+  gboolean          exhausted;     /* the server has no more */
 
   gint64            total;
   guint             scanned;
@@ -352,6 +374,7 @@ xgb_item_list_finalize (GObject *object)
   g_free (self->node);
   xgb_item_filter_free (self->filter);
   g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->ahead);
   g_clear_object (&self->cancellable);
   g_strfreev (self->ids);
   g_free (self->after);
@@ -381,6 +404,7 @@ static void
 xgb_item_list_init (XgbItemList *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->ahead = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->total = -1;
   self->page_size = FIRST_PAGE;
@@ -405,8 +429,6 @@ xgb_item_list_new (XgbPubsubService    *service,
   self->service = g_object_ref (service);
   self->node = g_strdup (node);
   self->filter = item_filter_copy (filter);
-  if (self->filter != NULL)
-    self->page_size = SCAN_PAGE;
 
   return self;
 }
@@ -435,13 +457,13 @@ fail (XgbItemList *self,
   emit_changed (self);
 }
 
-/* The next page's size: about PAGE_BYTES of payload, judged by the
- * items seen so far. */
+/* The next page's size: ten times the last, up to MOST_PAGE items and
+ * about PAGE_BYTES of payload, judged by the items just read. */
 static void
 adapt_page_size (XgbItemList   *self,
                  XgbPubsubItemPage *page)
 {
-  guint most = self->filter ? SCAN_PAGE : LIST_PAGE;
+  guint most = MIN (self->page_size * GROWTH, MOST_PAGE);
   gsize bytes = 0;
   gsize average;
 
@@ -456,7 +478,85 @@ adapt_page_size (XgbItemList   *self,
   self->page_size = CLAMP (PAGE_BYTES / average, 1, most);
 }
 
-static void fetch_page (XgbItemList *self);
+static void fetch_page (XgbItemList *self, gboolean show);
+
+/* Shows the rows read ahead */
+static void
+show_ahead (XgbItemList *self)
+{
+  guint before = self->rows->len;
+  gsize added = 0;
+  g_autofree gpointer *rows = NULL;
+
+  if (self->ahead->len == 0)
+    return;
+  rows = g_ptr_array_steal (self->ahead, &added);
+  for (gsize i = 0; i < added; i++)
+    g_ptr_array_add (self->rows, rows[i]);
+  if (self->exhausted)
+    self->complete = TRUE;
+  g_list_model_items_changed (G_LIST_MODEL (self), before, 0, added);
+}
+
+static void
+take_page (XgbItemList       *self,
+           XgbPubsubItemPage *page,
+           guint              asked)
+{
+  guint before = self->rows->len;
+  guint added = 0;
+  /* A filter shows its matches as it finds them */
+  gboolean show = self->show_next || self->filter != NULL;
+  GPtrArray *into = show ? self->rows : self->ahead;
+
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      XgbPubsubItem *item = page->items->pdata[i];
+
+      if (item->publisher != NULL)
+        self->has_publishers = TRUE;
+      if (item->timestamp != NULL)
+        self->has_times = TRUE;
+      if (xgb_item_filter_matches (self->filter, item->publisher, item->timestamp))
+        {
+          g_ptr_array_add (into, item_row_new (item));
+          added++;
+        }
+    }
+
+  if (self->mode == MODE_RSM)
+    {
+      self->scanned += page->items->len;
+      if (page->rsm != NULL && page->rsm->count >= 0)
+        self->total = page->rsm->count;
+      g_free (self->after);
+      self->after = page->rsm ? g_strdup (page->rsm->last) : NULL;
+      if (page->rsm == NULL || self->after == NULL || page->items->len == 0 ||
+          (self->total >= 0 && self->scanned >= self->total))
+        self->exhausted = TRUE;
+      /* A server that ignored max answered everything at once. */
+      if (page->rsm == NULL && page->items->len > asked)
+        self->exhausted = TRUE;
+    }
+  else
+    {
+      self->scanned = self->next_id;
+      if (self->ids == NULL || self->ids[self->next_id] == NULL)
+        self->exhausted = TRUE;
+    }
+
+  adapt_page_size (self, page);
+  self->loading = FALSE;
+  self->show_next = FALSE;
+  if (show)
+    {
+      self->complete = self->exhausted;
+      if (added > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), before, 0, added);
+    }
+  else if (self->exhausted && self->ahead->len == 0)
+    self->complete = TRUE;   /* nothing more to show */
+}
 
 static void
 page_cb (GObject      *object,
@@ -466,9 +566,8 @@ page_cb (GObject      *object,
   g_autoptr(XgbItemList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbPubsubItemPage) page = NULL;
-  guint before;
-  guint added = 0;
   guint asked = self->page_size;
+  gboolean shown = self->show_next;
 
   page = xgb_pubsub_service_get_items_finish (XGB_PUBSUB_SERVICE (object), result, &error);
   if (page == NULL)
@@ -484,61 +583,24 @@ page_cb (GObject      *object,
       return;
     }
 
-  before = self->rows->len;
-  for (guint i = 0; i < page->items->len; i++)
-    {
-      XgbPubsubItem *item = page->items->pdata[i];
-
-      if (item->publisher != NULL)
-        self->has_publishers = TRUE;
-      if (item->timestamp != NULL)
-        self->has_times = TRUE;
-      if (xgb_item_filter_matches (self->filter, item->publisher, item->timestamp))
-        {
-          g_ptr_array_add (self->rows, item_row_new (item));
-          added++;
-        }
-    }
-
-  if (self->mode == MODE_RSM)
-    {
-      self->scanned += page->items->len;
-      if (page->rsm != NULL && page->rsm->count >= 0)
-        self->total = page->rsm->count;
-      g_free (self->after);
-      self->after = page->rsm ? g_strdup (page->rsm->last) : NULL;
-      if (page->rsm == NULL || self->after == NULL || page->items->len == 0 ||
-          (self->total >= 0 && self->scanned >= self->total))
-        self->complete = TRUE;
-      /* A server that ignored max answered everything at once. */
-      if (page->rsm == NULL && page->items->len > asked)
-        self->complete = TRUE;
-    }
-  else
-    {
-      self->scanned = self->next_id;
-      if (self->ids == NULL || self->ids[self->next_id] == NULL)
-        self->complete = TRUE;
-    }
-
-  adapt_page_size (self, page);
-  self->loading = FALSE;
+  take_page (self, page, asked);
   g_clear_pointer (&page, xgb_pubsub_item_page_free);
 
-  if (added > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, added);
-
-  /* A filter scans on by itself. */
-  if (self->filter != NULL && !self->complete)
-    fetch_page (self);
+  /* A filter scans on by itself; a list reads the page after the one
+   * it showed. */
+  if (!self->exhausted && (self->filter != NULL || shown))
+    fetch_page (self, self->filter != NULL);
   else
     emit_changed (self);
 }
 
+/* @show: show the page when it arrives; otherwise keep it until asked */
 static void
-fetch_page (XgbItemList *self)
+fetch_page (XgbItemList *self,
+            gboolean     show)
 {
   self->loading = TRUE;
+  self->show_next = show;
   self->n_requests++;
 
   if (self->mode == MODE_RSM)
@@ -591,11 +653,55 @@ probe_cb (GObject      *object,
   if (self->total == 0)
     {
       self->loading = FALSE;
-      self->complete = TRUE;
+      self->exhausted = self->complete = TRUE;
       emit_changed (self);
       return;
     }
-  fetch_page (self);
+  fetch_page (self, TRUE);
+}
+
+/* The first page: an RSM page where the server pages; otherwise the
+ * server does not page, and its most recent items are dropped for the
+ * ids, read in batches. */
+static void
+first_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(XgbItemList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbPubsubItemPage) page = NULL;
+  guint asked = self->page_size;
+
+  page = xgb_pubsub_service_get_items_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  if (page == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->loading = FALSE;
+      self->stopped = TRUE;
+      emit_changed (self);
+      return;
+    }
+
+  if (page->rsm == NULL)
+    {
+      self->n_requests++;
+      xgb_pubsub_service_get_item_ids_async (self->service, self->node, self->cancellable,
+                                             probe_cb, g_object_ref (self));
+      return;
+    }
+
+  self->mode = MODE_RSM;
+  take_page (self, page, asked);
+  g_clear_pointer (&page, xgb_pubsub_item_page_free);
+  if (!self->exhausted)
+    fetch_page (self, self->filter != NULL);
+  else
+    emit_changed (self);
 }
 
 /**
@@ -609,19 +715,39 @@ xgb_item_list_load_more (XgbItemList *self)
 {
   g_return_if_fail (XGB_IS_ITEM_LIST (self));
 
-  if (self->loading || self->complete || self->stopped || self->error != NULL)
+  if (self->complete || self->stopped || self->error != NULL)
     return;
+
+  /* The page read ahead shows at once; the next is read meanwhile. */
+  if (self->ahead->len > 0)
+    {
+      show_ahead (self);
+      if (!self->loading && !self->exhausted)
+        fetch_page (self, FALSE);
+      else
+        emit_changed (self);
+      return;
+    }
+  if (self->loading)
+    return;
+  if (self->exhausted)
+    {
+      self->complete = TRUE;
+      emit_changed (self);
+      return;
+    }
 
   if (self->mode == MODE_UNKNOWN)
     {
       self->loading = TRUE;
+      self->show_next = TRUE;
       self->n_requests++;
-      xgb_pubsub_service_get_item_ids_async (self->service, self->node, self->cancellable,
-                                             probe_cb, g_object_ref (self));
+      xgb_pubsub_service_get_first_items_async (self->service, self->node, self->page_size, self->cancellable,
+                                                first_cb, g_object_ref (self));
       emit_changed (self);
       return;
     }
-  fetch_page (self);
+  fetch_page (self, TRUE);
 }
 
 /* Stops reading: a filter's scan ends where it is. */
@@ -751,11 +877,20 @@ xgb_item_list_remove_ids (XgbItemList        *self,
   guint old_len;
   guint kept = 0;
   guint removed;
+  guint removed_ahead = 0;
 
   g_return_val_if_fail (XGB_IS_ITEM_LIST (self), 0);
 
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     g_hash_table_add (gone, (gpointer) ids[i]);
+
+  /* rows read ahead, not shown: no items-changed */
+  for (guint i = self->ahead->len; i > 0; i--)
+    if (g_hash_table_contains (gone, ((XgbItemRow *) self->ahead->pdata[i - 1])->id))
+      {
+        g_ptr_array_remove_index (self->ahead, i - 1);
+        removed_ahead++;
+      }
 
   old_len = self->rows->len;
   for (guint i = 0; i < old_len; i++)
@@ -770,7 +905,7 @@ xgb_item_list_remove_ids (XgbItemList        *self,
       self->rows->pdata[kept++] = row;
     }
   removed = old_len - kept;
-  if (removed == 0)
+  if (removed + removed_ahead == 0)
     return 0;
 
   /* The array's free func must not run on the rows kept */
@@ -779,11 +914,12 @@ xgb_item_list_remove_ids (XgbItemList        *self,
   g_ptr_array_set_free_func (self->rows, g_object_unref);
 
   if (self->total >= 0)
-    self->total = MAX (self->total - (gint64) removed, 0);
+    self->total = MAX (self->total - (gint64) (removed + removed_ahead), 0);
   if (self->mode == MODE_RSM)
-    self->scanned = self->scanned >= removed ? self->scanned - removed : 0;
+    self->scanned = self->scanned >= removed + removed_ahead ? self->scanned - (removed + removed_ahead) : 0;
 
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, kept);
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, kept);
   emit_changed (self);
   return removed;
 }

@@ -65,6 +65,7 @@ xgb_login_params_copy (const XgbLoginParams *params)
   copy->passphrase = g_strdup (params->passphrase);
   copy->allow_weak_mechanisms = params->allow_weak_mechanisms;
   copy->pins = g_strdupv (params->pins);
+  copy->audit_topic = g_strdup (params->audit_topic);
 
   return copy;
 }
@@ -84,6 +85,7 @@ xgb_login_params_free (XgbLoginParams *params)
   g_free (params->key_file);
   xgb_secret_free (params->passphrase);
   g_strfreev (params->pins);
+  g_free (params->audit_topic);
   g_free (params);
 }
 

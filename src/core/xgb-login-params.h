@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @allow_weak_mechanisms: the admin allows SASL PLAIN and DIGEST-MD5
  * @pins: (nullable): SHA-256 fingerprints ("AB:CD:…") of server
  *   certificates the admin trusts although they do not verify
+ * @audit_topic: (nullable): where this account's changes are also
+ *   published (story 1.6); %NULL: the app's audit-topic setting
  */
 typedef struct
 {
@@ -42,6 +44,7 @@ typedef struct
   char     *passphrase;
   gboolean  allow_weak_mechanisms;
   char    **pins;
+  char     *audit_topic;
 } XgbLoginParams;
 
 /* The longest password file we read; longer means the wrong file. */

@@ -6,9 +6,13 @@
  * nothing - path-like names (sacm/ipsec/host-0042) are shown under
  * virtual folders, marked as folders, not collections.
  *
- * Nodes arrive page by page and are inserted in small chunks from an
- * idle callback, so the first rows show while thousands are still to
- * come, and the main loop never stalls on a big listing.
+ * Nodes arrive page by page, are sorted once, and are inserted in
+ * chunks from an idle callback: a small first chunk so that the first
+ * rows show at once, then a few milliseconds' worth per main-loop turn,
+ * so the main loop never stalls on a big listing.  A chunk goes into
+ * each list in runs (one items-changed per run, not per node): a view
+ * re-binds its visible rows once per chunk, not once per node.  Labels
+ * are compared by collation keys made once per node.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
@@ -16,12 +20,14 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "xgb-node.h"
 
-#define PAGE_SIZE   500
-#define CHUNK_SIZE  200
+#define PAGE_SIZE    500
+#define FIRST_CHUNK  100                  /* nodes in the first chunk */
+#define CHUNK_TIME   (8 * G_TIME_SPAN_MILLISECOND)
 
 G_DEFINE_ENUM_TYPE (XgbNodeKind, xgb_node_kind,
   G_DEFINE_ENUM_VALUE (XGB_NODE_KIND_TOPIC, "topic"),
@@ -36,6 +42,7 @@ struct _XgbNode
 
   char        *name;      /* the node id; NULL for folders */
   char        *label;     /* the last path segment, or the name */
+  char        *key;       /* the label's collation key */
   char        *path;      /* a folder's prefix; a node's name */
   char        *title;
   XgbNodeKind  kind;
@@ -65,6 +72,7 @@ xgb_node_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->label);
+  g_free (self->key);
   g_free (self->path);
   g_free (self->title);
   g_free (self->limited);
@@ -128,18 +136,22 @@ xgb_node_init (XgbNode *self)
 {
 }
 
+/* @key: (nullable) (transfer full): the label's collation key, when
+ * already made */
 static XgbNode *
 node_new (XgbNodeKind  kind,
           const char  *name,
           const char  *label,
           const char  *path,
-          const char  *title)
+          const char  *title,
+          char        *key)
 {
   XgbNode *self = g_object_new (XGB_TYPE_NODE, NULL);
 
   self->kind = kind;
   self->name = g_strdup (name);
   self->label = g_strdup (label);
+  self->key = key ? key : g_utf8_collate_key (label, -1);
   self->path = g_strdup (path);
   self->title = g_strdup (title);
   return self;
@@ -253,7 +265,8 @@ xgb_node_set_limited (XgbNode    *self,
   g_object_notify_by_pspec (G_OBJECT (self), node_properties[NODE_PROP_LIMITED]);
 }
 
-/* Folders and collections first, then by label. */
+/* Folders and collections first, then by label (as g_utf8_collate()
+ * orders them). */
 static int
 compare_nodes (gconstpointer a,
                gconstpointer b,
@@ -266,10 +279,135 @@ compare_nodes (gconstpointer a,
 
   if (fa != fb)
     return fa ? -1 : 1;
-  return g_utf8_collate (na->label, nb->label);
+  return strcmp (na->key, nb->key);
+}
+
+static int
+compare_node_ptrs (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  return compare_nodes (*(XgbNode * const *) a, *(XgbNode * const *) b, NULL);
+}
+
+/* --- inserting in runs ---------------------------------------------- */
+
+/* Nodes to insert, by the list they go into: GListStore* -> GPtrArray*
+ * of XgbNode* */
+static GHashTable *
+batches_new (void)
+{
+  return g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+batch_add (GHashTable *batches,
+           GListStore *store,
+           XgbNode    *node)
+{
+  GPtrArray *nodes = g_hash_table_lookup (batches, store);
+
+  if (nodes == NULL)
+    {
+      nodes = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (batches, store, nodes);
+    }
+  g_ptr_array_add (nodes, g_object_ref (node));
+}
+
+/* The first position at or after @from whose node sorts after @node */
+static guint
+position_after (GListModel *model,
+                guint       from,
+                guint       n,
+                XgbNode    *node)
+{
+  guint lo = from, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(XgbNode) at = g_list_model_get_item (model, mid);
+
+      if (compare_nodes (at, node, NULL) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Inserts @nodes into the sorted @store in runs: each run of nodes that
+ * goes between the same two neighbours is one splice. */
+static void
+merge_sorted (GListStore *store,
+              GPtrArray  *nodes)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint n = g_list_model_get_n_items (model);
+  guint pos = 0;
+  guint i = 0;
+
+  g_ptr_array_sort_with_data (nodes, compare_node_ptrs, NULL);
+  while (i < nodes->len)
+    {
+      guint at = position_after (model, pos, n, nodes->pdata[i]);
+      guint j = i + 1;
+
+      if (at < n)
+        {
+          g_autoptr(XgbNode) next = g_list_model_get_item (model, at);
+
+          while (j < nodes->len && compare_nodes (nodes->pdata[j], next, NULL) <= 0)
+            j++;
+        }
+      else
+        j = nodes->len;
+      g_list_store_splice (store, at, 0, nodes->pdata + i, j - i);
+      n += j - i;
+      pos = at + (j - i);
+      i = j;
+    }
+}
+
+static void
+batches_flush (GHashTable *batches)
+{
+  GHashTableIter iter;
+  gpointer store, nodes;
+
+  g_hash_table_iter_init (&iter, batches);
+  while (g_hash_table_iter_next (&iter, &store, &nodes))
+    merge_sorted (store, nodes);
+  g_hash_table_remove_all (batches);
 }
 
 /* --- XgbNodeTree ---------------------------------------------------- */
+
+/* A listed node waiting to be inserted, with its label's sort key */
+typedef struct
+{
+  XgbDiscoItem *item;
+  char         *key;
+} Pending;
+
+static void
+pending_free (Pending *p)
+{
+  if (p == NULL)
+    return;
+  xgb_disco_item_free (p->item);
+  g_free (p->key);
+  g_free (p);
+}
+
+static int
+compare_pending (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp ((*(Pending * const *) a)->key, (*(Pending * const *) b)->key);
+}
+
 
 struct _XgbNodeTree
 {
@@ -281,7 +419,8 @@ struct _XgbNodeTree
   GListStore       *root;
   GListStore       *topics;      /* every topic, by name */
   GHashTable       *by_path;     /* path -> XgbNode (folders and nodes) */
-  GQueue            pending;     /* of XgbDiscoItem*, to insert */
+  GPtrArray        *pending;     /* of Pending*, sorted, to insert */
+  guint             next_pending;
   guint             insert_id;
   GCancellable     *cancellable;
   gboolean          listing;     /* pages still to come */
@@ -293,6 +432,12 @@ struct _XgbNodeTree
 };
 
 G_DEFINE_FINAL_TYPE (XgbNodeTree, xgb_node_tree, G_TYPE_OBJECT)
+
+static gboolean
+has_pending (XgbNodeTree *self)
+{
+  return self->next_pending < self->pending->len;
+}
 
 enum {
   TREE_PROP_0,
@@ -323,7 +468,7 @@ xgb_node_tree_finalize (GObject *object)
   g_clear_object (&self->root);
   g_clear_object (&self->topics);
   g_clear_pointer (&self->by_path, g_hash_table_unref);
-  g_queue_clear_full (&self->pending, (GDestroyNotify) xgb_disco_item_free);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_queue_clear_full (&self->walk, g_object_unref);
   g_clear_pointer (&self->walked, g_hash_table_unref);
   g_clear_object (&self->cancellable);
@@ -379,7 +524,7 @@ xgb_node_tree_init (XgbNodeTree *self)
   self->topics = g_list_store_new (XGB_TYPE_NODE);
   self->by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
-  g_queue_init (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
 }
 
 /**
@@ -446,7 +591,7 @@ gboolean
 xgb_node_tree_get_loading (XgbNodeTree *self)
 {
   g_return_val_if_fail (XGB_IS_NODE_TREE (self), FALSE);
-  return self->listing || !g_queue_is_empty (&self->pending) || self->walk_in_flight > 0 ||
+  return self->listing || has_pending (self) || self->walk_in_flight > 0 ||
          !g_queue_is_empty (&self->walk);
 }
 
@@ -515,7 +660,7 @@ folder_for (XgbNodeTree *self,
       parent = folder_for (self, parent_path);
     }
 
-  folder = node_new (XGB_NODE_KIND_FOLDER, NULL, cut ? cut + strlen (self->separator) : path, path, NULL);
+  folder = node_new (XGB_NODE_KIND_FOLDER, NULL, cut ? cut + strlen (self->separator) : path, path, NULL, NULL);
   folder->loaded = TRUE;
   children_of (folder);
   g_hash_table_insert (self->by_path, g_steal_pointer (&key), g_object_ref (folder));
@@ -526,37 +671,51 @@ folder_for (XgbNodeTree *self,
 
 static void walk_next (XgbNodeTree *self);
 
-static void
-insert_item (XgbNodeTree  *self,
-             XgbNode      *parent,
-             XgbDiscoItem *item)
+/* Where a node's label starts in its name: after the last separator,
+ * when the name makes a sensible path. */
+static const char *
+label_of (XgbNodeTree *self,
+          const char  *name,
+          const char **cut_out)
 {
-  g_autoptr(XgbNode) node = NULL;
-  GListStore *store = parent ? children_of (parent) : self->root;
-  const char *label = item->node;
   const char *cut = NULL;
 
   if (!self->nests && self->separator != NULL)
     {
-      cut = g_strrstr (item->node, self->separator);
+      cut = g_strrstr (name, self->separator);
       /* "a//b", "/a" or "a/": no sensible folder, keep the whole name */
-      if (cut != NULL && (cut == item->node || cut[strlen (self->separator)] == '\0' ||
-                          strstr (item->node, "//") != NULL))
+      if (cut != NULL && (cut == name || cut[strlen (self->separator)] == '\0' || strstr (name, "//") != NULL))
         cut = NULL;
     }
+  if (cut_out != NULL)
+    *cut_out = cut;
+  return cut ? cut + strlen (self->separator) : name;
+}
+
+/* @key: (nullable) (transfer full): the label's collation key */
+static void
+insert_item (XgbNodeTree  *self,
+             XgbNode      *parent,
+             XgbDiscoItem *item,
+             char         *key,
+             GHashTable   *batches)
+{
+  g_autoptr(XgbNode) node = NULL;
+  GListStore *store = parent ? children_of (parent) : self->root;
+  const char *cut = NULL;
+  const char *label = label_of (self, item->node, &cut);
 
   if (cut != NULL)
     {
       g_autofree char *folder_path = g_strndup (item->node, (gsize) (cut - item->node));
 
       store = children_of (folder_for (self, folder_path));
-      label = cut + strlen (self->separator);
     }
 
   /* On a nesting service every node may have children: it is one until
    * its children are loaded and there are none. */
   node = node_new (self->nests ? XGB_NODE_KIND_COLLECTION : XGB_NODE_KIND_TOPIC,
-                   item->node, label, item->node, item->name);
+                   item->node, label, item->node, item->name, key);
   if (self->nests)
     children_of (node);
   else
@@ -567,7 +726,7 @@ insert_item (XgbNodeTree  *self,
       g_hash_table_insert (self->by_path, g_strdup (item->node), g_object_ref (node));
       /* Nested nodes are listed once each, whatever their kind turns out. */
       if (self->nests)
-        g_list_store_insert_sorted (self->topics, node, compare_nodes, NULL);
+        batch_add (batches, self->topics, node);
       if (self->walked != NULL && !g_hash_table_contains (self->walked, item->node))
         {
           g_hash_table_add (self->walked, g_strdup (item->node));
@@ -575,9 +734,9 @@ insert_item (XgbNodeTree  *self,
           walk_next (self);
         }
     }
-  g_list_store_insert_sorted (store, node, compare_nodes, NULL);
+  batch_add (batches, store, node);
   if (!self->nests)
-    g_list_store_insert_sorted (self->topics, node, compare_nodes, NULL);
+    batch_add (batches, self->topics, node);
   self->n_loaded++;
 }
 
@@ -585,19 +744,29 @@ static gboolean
 insert_chunk_cb (gpointer data)
 {
   XgbNodeTree *self = data;
+  g_autoptr(GHashTable) batches = batches_new ();
+  gint64 deadline = g_get_monotonic_time () + CHUNK_TIME;
+  /* A small first chunk: the first rows show at once. */
+  guint most = self->n_loaded == 0 ? FIRST_CHUNK : G_MAXUINT;
 
-  for (guint i = 0; i < CHUNK_SIZE && !g_queue_is_empty (&self->pending); i++)
+  for (guint i = 0; i < most && has_pending (self); i++)
     {
-      XgbDiscoItem *item = g_queue_pop_head (&self->pending);
+      Pending *p = self->pending->pdata[self->next_pending];
 
-      insert_item (self, NULL, item);
-      xgb_disco_item_free (item);
+      self->pending->pdata[self->next_pending++] = NULL;
+      insert_item (self, NULL, p->item, g_steal_pointer (&p->key), batches);
+      pending_free (p);
+      if (i % 32 == 31 && g_get_monotonic_time () > deadline)
+        break;
     }
+  batches_flush (batches);
   g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_N_LOADED]);
 
-  if (!g_queue_is_empty (&self->pending))
+  if (has_pending (self))
     return G_SOURCE_CONTINUE;
 
+  g_ptr_array_set_size (self->pending, 0);
+  self->next_pending = 0;
   self->insert_id = 0;
   if (!self->listing)
     g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
@@ -605,6 +774,49 @@ insert_chunk_cb (gpointer data)
 }
 
 static void list_page (XgbNodeTree *self, const char *after);
+
+/* Queues a page of the top level, and asks for the next one if any */
+static void
+take_page (XgbNodeTree       *self,
+           XgbPubsubNodePage *page)
+{
+  gboolean more;
+
+  {
+    /* Sorted once, so that each chunk goes into each list in one run */
+    guint first = self->pending->len;
+
+    for (guint i = 0; i < page->nodes->len; i++)
+      {
+        XgbDiscoItem *item = page->nodes->pdata[i];
+        Pending *p;
+
+        if (item->node == NULL)
+          continue;
+        p = g_new (Pending, 1);
+        p->item = item;
+        p->key = g_utf8_collate_key (label_of (self, item->node, NULL), -1);
+        g_ptr_array_add (self->pending, p);
+        page->nodes->pdata[i] = NULL;
+      }
+    qsort (self->pending->pdata + first, self->pending->len - first, sizeof (gpointer), compare_pending);
+  }
+  if (self->insert_id == 0 && has_pending (self))
+    self->insert_id = g_idle_add (insert_chunk_cb, self);
+
+  /* Servers that ignore RSM answered with everything. */
+  more = page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+         (page->rsm->count < 0 ||
+          self->n_loaded + (self->pending->len - self->next_pending) < (guint64) page->rsm->count);
+  if (more)
+    list_page (self, page->rsm->last);
+  else
+    {
+      self->listing = FALSE;
+      if (!has_pending (self))
+        g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+    }
+}
 
 static void
 page_cb (GObject      *object,
@@ -615,7 +827,6 @@ page_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
                                                                             result, &error);
-  gboolean more;
 
   if (page == NULL)
     {
@@ -628,30 +839,7 @@ page_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
       return;
     }
-
-  for (guint i = 0; i < page->nodes->len; i++)
-    {
-      XgbDiscoItem *item = page->nodes->pdata[i];
-
-      if (item->node == NULL)
-        continue;
-      g_queue_push_tail (&self->pending, item);
-      page->nodes->pdata[i] = NULL;
-    }
-  if (self->insert_id == 0 && !g_queue_is_empty (&self->pending))
-    self->insert_id = g_idle_add (insert_chunk_cb, self);
-
-  /* Servers that ignore RSM answered with everything. */
-  more = page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
-         (page->rsm->count < 0 || self->n_loaded + g_queue_get_length (&self->pending) < (guint64) page->rsm->count);
-  if (more)
-    list_page (self, page->rsm->last);
-  else
-    {
-      self->listing = FALSE;
-      if (g_queue_is_empty (&self->pending))
-        g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
-    }
+  take_page (self, page);
 }
 
 static void
@@ -679,6 +867,30 @@ xgb_node_tree_load (XgbNodeTree *self)
   list_page (self, NULL);
 }
 
+/**
+ * xgb_node_tree_load_page:
+ * @page: (transfer full): the first page of the top level, already
+ *   read (xgb_pubsub_service_detect_nesting_steal_top_level())
+ *
+ * Like xgb_node_tree_load(), starting from @page instead of asking for
+ * it again; the next pages, if any, are read as usual.
+ */
+void
+xgb_node_tree_load_page (XgbNodeTree       *self,
+                         XgbPubsubNodePage *page)
+{
+  g_autoptr(XgbPubsubNodePage) owned = page;
+
+  g_return_if_fail (XGB_IS_NODE_TREE (self));
+  g_return_if_fail (page != NULL);
+
+  if (self->listing)
+    return;
+  self->listing = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
+  take_page (self, owned);
+}
+
 typedef struct
 {
   XgbNodeTree *tree;
@@ -704,14 +916,17 @@ children_cb (GObject      *object,
 
   if (page != NULL)
     {
+      g_autoptr(GHashTable) batches = batches_new ();
+
       for (guint i = 0; i < page->nodes->len; i++)
         {
           XgbDiscoItem *item = page->nodes->pdata[i];
 
           /* Items without a node are item ids: a topic's, not children. */
           if (item->node != NULL)
-            insert_item (e->tree, e->node, item);
+            insert_item (e->tree, e->node, item, NULL, batches);
         }
+      batches_flush (batches);
       e->n_seen += page->nodes->len;
 
       /* A big collection comes page by page, like the top level. */
@@ -897,7 +1112,12 @@ xgb_node_tree_add (XgbNodeTree *self,
   if (existing != NULL)
     return existing;
 
-  insert_item (self, parent ? g_hash_table_lookup (self->by_path, parent) : NULL, &item);
+  {
+    g_autoptr(GHashTable) batches = batches_new ();
+
+    insert_item (self, parent ? g_hash_table_lookup (self->by_path, parent) : NULL, &item, NULL, batches);
+    batches_flush (batches);
+  }
   g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_N_LOADED]);
   return g_hash_table_lookup (self->by_path, name);
 }

@@ -49,6 +49,8 @@ gboolean      xgb_node_tree_get_nests     (XgbNodeTree      *self);
 const char   *xgb_node_tree_get_separator (XgbNodeTree      *self);
 GListModel   *xgb_node_tree_get_topics    (XgbNodeTree      *self);
 void          xgb_node_tree_load          (XgbNodeTree      *self);
+void          xgb_node_tree_load_page     (XgbNodeTree      *self,
+                                           XgbPubsubNodePage *page);
 void          xgb_node_tree_expand        (XgbNodeTree      *self,
                                            XgbNode          *node);
 void          xgb_node_tree_walk          (XgbNodeTree      *self);

@@ -1161,12 +1161,53 @@ xgb_pubsub_parse_items (const xmlNode  *iq,
   return page;
 }
 
-static gpointer
-parse_items_reply (const xmlNode  *iq,
-                   gpointer        data,
-                   GError        **error)
+/* Pages of items may be megabytes: they are parsed on a worker thread
+ * (xmlDoc and the parser are the task's alone), not in the main loop. */
+static void
+items_parse_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
 {
-  return xgb_pubsub_parse_items (iq, error);
+  GError *error = NULL;
+  XgbPubsubItemPage *page = xgb_pubsub_parse_items (xmlDocGetRootElement (data), &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify) xgb_pubsub_item_page_free);
+}
+
+static void
+items_reply_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  xmlDoc *doc = xgb_connection_send_iq_finish (XGB_CONNECTION (object), result, &error);
+
+  if (doc == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, doc, (GDestroyNotify) xmlFreeDoc);
+  g_task_run_in_thread (task, items_parse_thread);
+}
+
+static void
+items_request (XgbPubsubService    *self,
+               const char          *payload,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xgb_pubsub_service_get_items_async);
+  self->n_requests++;
+  xgb_connection_send_iq_async (self->connection, "get", self->jid, payload, cancellable, items_reply_cb, task);
 }
 
 /**
@@ -1212,9 +1253,33 @@ xgb_pubsub_service_get_items_async (XgbPubsubService    *self,
     }
   payload = pubsub_payload (XGB_NS_PUBSUB, inner->str);
 
-  request (self, "get", payload, parse_items_reply, NULL, NULL,
-           (GDestroyNotify) xgb_pubsub_item_page_free, xgb_pubsub_service_get_items_async,
-           cancellable, callback, user_data);
+  items_request (self, payload, cancellable, callback, user_data);
+}
+
+/**
+ * xgb_pubsub_service_get_first_items_async:
+ * @max: the page size
+ *
+ * A topic's first page in one request, whether or not the service
+ * pages: the RSM page of @max items where it does (the page then has an
+ * RSM set; ejabberd), and otherwise the @max most recent items
+ * (max_items, XEP-0060 6.5.7; Prosody) rather than every item.  Finish
+ * with xgb_pubsub_service_get_items_finish().
+ */
+void
+xgb_pubsub_service_get_first_items_async (XgbPubsubService    *self,
+                                          const char          *node,
+                                          guint                max,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *items = g_markup_printf_escaped ("<items node='%s' max_items='%u'/>", node, max);
+  g_autofree char *set = xgb_rsm_build (max, NULL, NULL, -1);
+  g_autofree char *inner = g_strconcat (items, set, NULL);
+  g_autofree char *payload = pubsub_payload (XGB_NS_PUBSUB, inner);
+
+  items_request (self, payload, cancellable, callback, user_data);
 }
 
 XgbPubsubItemPage *
@@ -2009,13 +2074,15 @@ xgb_pubsub_service_get_parents_finish (XgbPubsubService  *self,
 
 /* --- does the service really nest? ----------------------------------- */
 
-#define NESTING_SAMPLE 50
+/* Per-node look-ups, as for rows: a few, at most 8 in flight */
+#define NESTING_SAMPLE 8
 
 typedef struct
 {
-  guint    in_flight;
-  gboolean nests;
-  GError  *error;
+  guint              in_flight;
+  gboolean           nests;
+  GError            *error;
+  XgbPubsubNodePage *top;     /* the top level it read */
 } Nesting;
 
 static void
@@ -2024,6 +2091,7 @@ nesting_free (gpointer data)
   Nesting *n = data;
 
   g_clear_error (&n->error);
+  g_clear_pointer (&n->top, xgb_pubsub_node_page_free);
   g_free (n);
 }
 
@@ -2063,17 +2131,22 @@ nesting_top_cb (GObject      *object,
     }
 
   /* A sample of the top level: a nesting service has children under
-   * its few top-level collections. */
-  for (guint i = 0; i < page->nodes->len && i < NESTING_SAMPLE; i++)
-    {
-      XgbDiscoItem *item = page->nodes->pdata[i];
+   * its few top-level collections.  Names without a "/" first: a flat
+   * service's path-like names are leaves, a collection's name seldom
+   * is a path. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < page->nodes->len && n->in_flight < NESTING_SAMPLE; i++)
+      {
+        XgbDiscoItem *item = page->nodes->pdata[i];
 
-      if (item->node == NULL)
-        continue;
-      n->in_flight++;
-      xgb_pubsub_service_list_nodes_async (self, item->node, NULL, 10, g_task_get_cancellable (task),
-                                           nesting_child_cb, g_object_ref (task));
-    }
+        if (item->node == NULL || (strchr (item->node, '/') == NULL) != (pass == 0))
+          continue;
+        n->in_flight++;
+        xgb_pubsub_service_list_nodes_async (self, item->node, NULL, 10, g_task_get_cancellable (task),
+                                             nesting_child_cb, g_object_ref (task));
+      }
+  /* The listing is kept for the hierarchy: it need not ask again. */
+  n->top = g_steal_pointer (&page);
   if (n->in_flight == 0)
     g_task_return_boolean (task, FALSE);
 }
@@ -2112,6 +2185,28 @@ xgb_pubsub_service_detect_nesting_finish (XgbPubsubService  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * xgb_pubsub_service_detect_nesting_steal_top_level:
+ * @result: the result given to xgb_pubsub_service_detect_nesting_async()'s
+ *   callback
+ *
+ * The first page of the top level the detection read, so that the
+ * hierarchy need not list it again (see xgb_node_tree_load_page()).
+ *
+ * Returns: (transfer full) (nullable): the page; %NULL when the
+ *   detection listed nothing (or it was taken already)
+ */
+XgbPubsubNodePage *
+xgb_pubsub_service_detect_nesting_steal_top_level (XgbPubsubService *self,
+                                                   GAsyncResult     *result)
+{
+  Nesting *n;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  n = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (&n->top);
 }
 
 /* --- the own subscription, and subscription options ------------------ */

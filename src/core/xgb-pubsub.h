@@ -274,6 +274,12 @@ void                xgb_pubsub_service_get_items_async     (XgbPubsubService *se
                                                             GCancellable     *cancellable,
                                                             GAsyncReadyCallback callback,
                                                             gpointer          user_data);
+void                xgb_pubsub_service_get_first_items_async (XgbPubsubService *self,
+                                                            const char       *node,
+                                                            guint             max,
+                                                            GCancellable     *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer          user_data);
 XgbPubsubItemPage  *xgb_pubsub_service_get_items_finish    (XgbPubsubService *self,
                                                             GAsyncResult     *result,
                                                             GError          **error);
@@ -356,6 +362,8 @@ void                xgb_pubsub_service_detect_nesting_async (XgbPubsubService *s
 gboolean            xgb_pubsub_service_detect_nesting_finish (XgbPubsubService *self,
                                                             GAsyncResult     *result,
                                                             GError          **error);
+XgbPubsubNodePage  *xgb_pubsub_service_detect_nesting_steal_top_level (XgbPubsubService *self,
+                                                            GAsyncResult     *result);
 
 void                xgb_pubsub_service_subscribe_async     (XgbPubsubService *self,
                                                             const char       *node,

@@ -264,7 +264,7 @@ update_status (XgbAuditWindow *self)
                                                " (%u damaged lines skipped)", self->n_bad), self->n_bad);
   if (self->topic == NULL)
     g_string_append_printf (text, " · %s", _("No audit topic is set, so only this computer’s changes are shown "
-                                             "(gsettings set org.xgb.Broker audit-topic NODE)."));
+                                             "(an account’s Audit Topic is under Server Options when you log in)."));
   else if (self->topic_error != NULL)
     g_string_append_printf (text, " · %s", self->topic_error);
   else

@@ -19,6 +19,7 @@ struct _XgbBanner
   GtkWidget   *box;
   GtkLabel    *label;
   GtkImage    *icon;
+  GtkButton   *action_button;
 };
 
 G_DEFINE_FINAL_TYPE (XgbBanner, xgb_banner, GTK_TYPE_WIDGET)
@@ -94,6 +95,7 @@ xgb_banner_class_init (XgbBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbBanner, box);
   gtk_widget_class_bind_template_child (widget_class, XgbBanner, label);
   gtk_widget_class_bind_template_child (widget_class, XgbBanner, icon);
+  gtk_widget_class_bind_template_child (widget_class, XgbBanner, action_button);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -152,6 +154,39 @@ xgb_banner_show (XgbBanner     *self,
   gtk_revealer_set_reveal_child (self->revealer, TRUE);
   if (!was_revealed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVEALED]);
+}
+
+/**
+ * xgb_banner_set_action:
+ * @label: (nullable): the button's label, with a mnemonic; %NULL removes
+ *   the button
+ * @action_name: (nullable): the action the button activates, e.g.
+ *   "win.reconnect"
+ *
+ * A button next to the message, for what the admin can do about it.
+ */
+void
+xgb_banner_set_action (XgbBanner  *self,
+                       const char *label,
+                       const char *action_name)
+{
+  g_return_if_fail (XGB_IS_BANNER (self));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), label ? action_name : NULL);
+  if (label != NULL)
+    gtk_button_set_label (self->action_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->action_button), label != NULL);
+}
+
+/* Returns: (nullable): the action button's label, when it has one */
+const char *
+xgb_banner_get_action_label (XgbBanner *self)
+{
+  g_return_val_if_fail (XGB_IS_BANNER (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->action_button)))
+    return NULL;
+  return gtk_button_get_label (self->action_button);
 }
 
 void

@@ -21,6 +21,10 @@ GtkWidget   *xgb_banner_new          (void);
 void         xgb_banner_show         (XgbBanner     *self,
                                       XgbBannerKind  kind,
                                       const char    *message);
+void         xgb_banner_set_action   (XgbBanner     *self,
+                                      const char    *label,
+                                      const char    *action_name);
+const char  *xgb_banner_get_action_label (XgbBanner *self);
 void         xgb_banner_dismiss      (XgbBanner     *self);
 const char  *xgb_banner_get_message  (XgbBanner     *self);
 gboolean     xgb_banner_get_revealed (XgbBanner     *self);

@@ -33,6 +33,7 @@ struct _XgbCreateDialog
   GtkEntry       *publishers_entry;
   GtkEntry       *consumers_entry;
   GtkLabel       *jids_error;
+  GtkLabel       *send_error;
   GtkWidget      *parents_box;
   GtkEntry       *parents_entry;
   GtkExpander    *advanced_expander;
@@ -211,6 +212,18 @@ xgb_create_dialog_submit (XgbCreateDialog *self)
 
   if (request == NULL)
     return FALSE;
+  /* The connection dropped while the dialog was open: nothing is sent,
+   * and what the admin entered stays for when it is back. */
+  if (self->service != NULL &&
+      xgb_connection_get_state (xgb_pubsub_service_get_connection (self->service)) != XGB_CONNECTION_STATE_CONNECTED)
+    {
+      xgb_create_request_free (request);
+      gtk_label_set_text (self->send_error, _("Not connected to the Broker: nothing was sent. The window is "
+                                              "reconnecting; press Create again once it is back."));
+      gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
+      return FALSE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->send_error), FALSE);
   finish (self, request);
   return TRUE;
 }
@@ -384,6 +397,7 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, jids_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, send_error);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_box);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, advanced_expander);

@@ -795,12 +795,18 @@ xgb_items_view_delete_matching (XgbItemsView *self)
 
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u item?", "Delete %u items?", n), n);
   if (xgb_item_list_get_complete (self->list))
-    explanation = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "The item of “%s” that matches the filter is retracted: "
-                                                "subscribers are told, and it cannot be brought back.",
-                                                "All %u items of “%s” that match the filter are retracted: "
-                                                "subscribers are told, and they cannot be brought back.", n),
-                                   n, self->node);
+    {
+      if (n == 1)
+        explanation = g_strdup_printf (_("The item of “%s” that matches the filter is retracted: subscribers "
+                                         "are told, and it cannot be brought back."), self->node);
+      else
+        explanation = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "%u item of “%s” that matches the filter is retracted: "
+                                                    "subscribers are told, and it cannot be brought back.",
+                                                    "All %u items of “%s” that match the filter are retracted: "
+                                                    "subscribers are told, and they cannot be brought back.", n),
+                                       n, self->node);
+    }
   else
     explanation = g_strdup_printf (_("The search was stopped after %u items: only the %u matches found so far "
                                      "in “%s” are retracted. Subscribers are told, and they cannot be brought "

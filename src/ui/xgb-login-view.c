@@ -12,6 +12,15 @@
  * thread; their errors show under the certificate, passphrase or JID,
  * and an empty JID is filled from the certificate's XMPP address.
  *
+ * Saved accounts (xgb-accounts.c) sit above the form: choosing one fills
+ * the form, its remembered password too when it has one in the desktop's
+ * secret store (xgb-secret-store.c).  The window calls
+ * xgb_login_view_save_account_async() after a successful login; the
+ * account is saved then if "Save this account" is ticked, with the
+ * server certificates trusted during the login, and its password goes
+ * to the secret store only if "Remember the password" is ticked.  Each
+ * window has its own view: its choices are its own.
+ *
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "xgb-login-view"
@@ -22,11 +31,14 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "xgb-accounts.h"
 #include "xgb-cert-picker.h"
 #include "xgb-cert.h"
+#include "xgb-confirm-dialog.h"
 #include "xgb-jid.h"
 #include "xgb-keystore.h"
 #include "xgb-login-view.h"
+#include "xgb-secret-store.h"
 
 struct _XgbLoginView
 {
@@ -59,6 +71,23 @@ struct _XgbLoginView
   GtkSpinner       *spinner;
   GtkLabel         *status_label;
   GtkWidget        *form;
+  GtkWidget        *accounts_box;
+  GtkDropDown      *account_dropdown;
+  GtkWidget        *forget_button;
+  GtkLabel         *account_note;
+  GtkCheckButton   *save_check;
+  GtkCheckButton   *remember_check;
+  GtkLabel         *remember_note;
+  GtkCheckButton   *allow_weak_check;
+  GtkEntry         *audit_entry;
+
+  /* saved accounts */
+  XgbAccounts      *accounts;           /* NULL without the schemas */
+  XgbAccount       *account;            /* chosen, or NULL: a new one */
+  GCancellable     *secret_cancellable; /* a lookup, a check */
+  GCancellable     *cancellable;        /* the view's life */
+  guint             filling : 1;        /* the code, not the admin, sets widgets */
+  guint             accounts_changing : 1;
 
   /* certificate mode */
   char             *cert_file;
@@ -85,6 +114,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+static void update_remember (XgbLoginView *self);
 
 static void
 set_field_error (GtkWidget  *entry,
@@ -254,6 +285,8 @@ mode_toggled_cb (XgbLoginView *self)
   gboolean cert_mode = gtk_toggle_button_get_active (self->cert_mode);
 
   gtk_stack_set_visible_child_name (self->auth_stack, cert_mode ? "certificate" : "password");
+  if (self->remember_check != NULL)
+    update_remember (self);
   gtk_entry_set_placeholder_text (self->jid_entry, cert_mode ? _("From the certificate")
                                                              : _("admin@example.org"));
   /* errors of the other mode do not apply any more */
@@ -598,6 +631,460 @@ start_check (XgbLoginView   *self,
   g_task_run_in_thread (task, check_thread);
 }
 
+/* --- saved accounts ------------------------------------------------------ */
+
+static void fill_form (XgbLoginView *self, const XgbLoginParams *params);
+
+static GCancellable *
+renew_secret_cancellable (XgbLoginView *self)
+{
+  g_cancellable_cancel (self->secret_cancellable);
+  g_clear_object (&self->secret_cancellable);
+  self->secret_cancellable = g_cancellable_new ();
+  return self->secret_cancellable;
+}
+
+static void
+show_note (GtkLabel   *note,
+           const char *text)
+{
+  gtk_label_set_text (note, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (note), text != NULL);
+}
+
+/* Sets a check button as the code, not the admin, would */
+static void
+set_check (XgbLoginView   *self,
+           GtkCheckButton *check,
+           gboolean        active)
+{
+  gboolean was_filling = self->filling;
+
+  self->filling = TRUE;
+  gtk_check_button_set_active (check, active);
+  self->filling = was_filling;
+}
+
+/* The position of @account in the drop-down (0 is "New Account") */
+static guint
+account_position (XgbLoginView *self,
+                  XgbAccount   *account)
+{
+  GListModel *model = G_LIST_MODEL (self->accounts);
+
+  for (guint i = 0; account != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(XgbAccount) item = g_list_model_get_item (model, i);
+
+      if (item == account)
+        return i + 1;
+    }
+  return 0;
+}
+
+/* Shows @account (or "New Account") as chosen without filling the form */
+static void
+select_quietly (XgbLoginView *self,
+                XgbAccount   *account)
+{
+  gboolean was_filling = self->filling;
+
+  g_set_object (&self->account, account);
+  self->filling = TRUE;
+  gtk_drop_down_set_selected (self->account_dropdown, account_position (self, account));
+  self->filling = was_filling;
+  gtk_widget_set_visible (self->forget_button, account != NULL);
+}
+
+static void
+update_remember (XgbLoginView *self)
+{
+  gboolean cert_mode = gtk_toggle_button_get_active (self->cert_mode);
+
+  gtk_check_button_set_label (self->remember_check, cert_mode ? _("Re_member the passphrase")
+                                                              : _("Re_member the password"));
+  if (!xgb_secret_store_is_built ())
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remember_check), gtk_check_button_get_active (self->save_check));
+}
+
+static void
+save_toggled_cb (XgbLoginView *self)
+{
+  if (!gtk_check_button_get_active (self->save_check))
+    {
+      set_check (self, self->remember_check, FALSE);
+      show_note (self->remember_note, NULL);
+    }
+  update_remember (self);
+}
+
+static void
+store_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XgbLoginView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (xgb_secret_store_check_finish (result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Say why the box cannot stay ticked */
+  set_check (self, self->remember_check, FALSE);
+  show_note (self->remember_note, error->message);
+}
+
+/* Ticked: find out at once whether the secret store answers, rather
+ * than after the login */
+static void
+remember_toggled_cb (XgbLoginView *self)
+{
+  if (self->filling)
+    return;
+  show_note (self->remember_note, NULL);
+  if (!gtk_check_button_get_active (self->remember_check))
+    return;
+  xgb_secret_store_check_async (renew_secret_cancellable (self), store_checked_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  XgbLoginView *self;
+  XgbAccount   *account;
+} LookupOp;
+
+static void
+lookup_op_free (LookupOp *op)
+{
+  g_object_unref (op->self);
+  g_object_unref (op->account);
+  g_free (op);
+}
+
+static void
+secret_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  LookupOp *op = user_data;
+  XgbLoginView *self = op->self;
+  g_autoptr(GError) error = NULL;
+  char *secret = xgb_secret_store_lookup_finish (result, &error);
+
+  /* Another account was chosen meanwhile, or the view is gone */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->account != op->account)
+    {
+      xgb_secret_free (secret);
+      lookup_op_free (op);
+      return;
+    }
+
+  if (secret != NULL)
+    {
+      GtkEditable *entry = GTK_EDITABLE (xgb_account_get_auth_method (op->account) == XGB_AUTH_METHOD_CERTIFICATE
+                                         ? self->passphrase_entry : self->password_entry);
+
+      /* what the admin typed meanwhile wins */
+      if (*gtk_editable_get_text (entry) == '\0')
+        gtk_editable_set_text (entry, secret);
+      xgb_secret_free (secret);
+      if (!self->busy)
+        gtk_widget_grab_focus (GTK_WIDGET (self->connect_button));
+    }
+  else if (error != NULL)
+    show_note (self->remember_note, error->message);
+  else
+    show_note (self->remember_note, _("No remembered password was found in the desktop’s secret store."));
+  lookup_op_free (op);
+}
+
+/* Fills the form from @account; its password only from the secret store */
+static void
+choose_account (XgbLoginView *self,
+                XgbAccount   *account)
+{
+  g_autoptr(XgbLoginParams) params = xgb_account_to_params (account);
+  GCancellable *cancellable = renew_secret_cancellable (self);
+
+  g_set_object (&self->account, account);
+  fill_form (self, params);
+  gtk_widget_set_visible (self->forget_button, TRUE);
+  show_note (self->account_note, NULL);
+  show_note (self->remember_note, NULL);
+  set_check (self, self->save_check, TRUE);
+  set_check (self, self->remember_check, xgb_account_get_remember_secret (account) && xgb_secret_store_is_built ());
+  update_remember (self);
+
+  if (gtk_check_button_get_active (self->remember_check))
+    {
+      LookupOp *op = g_new0 (LookupOp, 1);
+
+      op->self = g_object_ref (self);
+      op->account = g_object_ref (account);
+      xgb_secret_store_lookup_async (params->jid, params->host,
+                                     params->cert_file != NULL ? XGB_SECRET_PASSPHRASE : XGB_SECRET_PASSWORD,
+                                     cancellable, secret_found_cb, op);
+    }
+  if (params->cert_file != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+}
+
+/* "New Account": an empty form */
+static void
+choose_new (XgbLoginView *self)
+{
+  g_autoptr(XgbLoginParams) empty = xgb_login_params_new ();
+
+  renew_secret_cancellable (self);
+  g_clear_object (&self->account);
+  fill_form (self, empty);
+  gtk_widget_set_visible (self->forget_button, FALSE);
+  show_note (self->remember_note, NULL);
+  set_check (self, self->save_check, FALSE);
+  set_check (self, self->remember_check, FALSE);
+  update_remember (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->jid_entry));
+}
+
+static void
+account_selected_cb (XgbLoginView *self)
+{
+  gpointer item;
+
+  if (self->filling || self->accounts_changing || self->accounts == NULL)
+    return;
+  item = gtk_drop_down_get_selected_item (self->account_dropdown);
+  if (XGB_IS_ACCOUNT (item))
+    choose_account (self, item);
+  else
+    choose_new (self);
+}
+
+/* Before the drop-down hears of a change to the list (made here, in
+ * another window, or with gsettings): its selection moves are not the
+ * admin's choice */
+static void
+accounts_changing_cb (XgbLoginView *self)
+{
+  self->accounts_changing = TRUE;
+}
+
+/* After: the chosen account stays chosen (what the admin typed stays
+ * too); when it was forgotten, the form is a new account's */
+static void
+accounts_changed_cb (XgbLoginView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  self->accounts_changing = FALSE;
+  if (self->account != NULL && account_position (self, self->account) == 0)
+    {
+      g_clear_object (&self->account);
+      gtk_widget_set_visible (self->forget_button, FALSE);
+    }
+  select_quietly (self, self->account);
+  gtk_widget_set_visible (self->accounts_box, n > 0);
+}
+
+static void
+account_item_setup_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *server = gtk_label_new (NULL);
+
+  /* long JIDs and hosts do not widen the form */
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 24);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (server), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (server), 20);
+  gtk_widget_add_css_class (server, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), server);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+account_item_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
+  GtkLabel *server = GTK_LABEL (gtk_widget_get_last_child (box));
+  gpointer object = gtk_list_item_get_item (item);
+
+  if (XGB_IS_ACCOUNT (object))
+    {
+      g_autofree char *jid = xgb_account_dup_jid (object);
+      g_autofree char *where = xgb_account_dup_server (object);
+
+      gtk_label_set_text (title, jid != NULL ? jid : "");
+      gtk_label_set_text (server, where != NULL ? where : "");
+      gtk_widget_set_visible (GTK_WIDGET (server), where != NULL);
+    }
+  else
+    {
+      gtk_label_set_text (title, gtk_string_object_get_string (object));
+      gtk_widget_set_visible (GTK_WIDGET (server), FALSE);
+    }
+}
+
+/* The drop-down: "New Account", then the saved accounts */
+static void
+setup_accounts (XgbLoginView *self)
+{
+  g_autoptr(GListStore) parts = NULL;
+  g_autoptr(GtkStringList) first = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  const char *new_account[] = { _("New Account"), NULL };
+  GtkFlattenListModel *flat;
+  XgbAccount *last;
+
+  self->accounts = xgb_accounts_get_default ();
+  if (self->accounts == NULL)
+    return;
+  g_object_ref (self->accounts);
+
+  /* An empty Audit Topic means the app's setting */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *topic = g_settings_get_string (settings, "audit-topic");
+    g_autofree char *placeholder = g_strdup_printf (_("The app’s setting: %s"), topic);
+
+    gtk_entry_set_placeholder_text (self->audit_entry, *topic != '\0' ? placeholder : _("None"));
+  }
+
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  first = gtk_string_list_new (new_account);
+  g_list_store_append (parts, first);
+  g_list_store_append (parts, self->accounts);
+  /* before the flattened model hears of a change, and after */
+  g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (accounts_changing_cb), self,
+                           G_CONNECT_SWAPPED);
+  flat = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+  g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (account_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (account_item_bind_cb), NULL);
+  self->filling = TRUE;
+  gtk_drop_down_set_factory (self->account_dropdown, factory);
+  gtk_drop_down_set_model (self->account_dropdown, G_LIST_MODEL (flat));
+  gtk_drop_down_set_selected (self->account_dropdown, 0);
+  self->filling = FALSE;
+  g_object_unref (flat);
+  gtk_widget_set_visible (self->accounts_box, g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) > 0);
+
+  /* Admins come back to the same Controller: the last one is ready */
+  last = xgb_accounts_get_last_used (self->accounts);
+  if (last != NULL)
+    {
+      select_quietly (self, last);
+      choose_account (self, last);
+    }
+}
+
+typedef struct
+{
+  XgbLoginView *self;
+  XgbAccount   *account;
+  char         *jid;
+} ForgetOp;
+
+static void
+forget_op_free (ForgetOp *op)
+{
+  g_object_unref (op->self);
+  g_object_unref (op->account);
+  g_free (op->jid);
+  g_free (op);
+}
+
+static void
+forgotten_secret_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ForgetOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xgb_secret_store_clear_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *msg = g_strdup_printf (_("%s was forgotten, but its password could not be removed from the desktop’s secret store: %s"),
+                                              op->jid, error->message);
+
+      show_note (op->self->account_note, msg);
+      gtk_widget_set_visible (op->self->accounts_box, TRUE);
+    }
+  forget_op_free (op);
+}
+
+static void
+forget_confirmed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ForgetOp *op = user_data;
+  XgbLoginView *self = op->self;
+  g_autofree char *host = NULL;
+  gboolean remembered;
+
+  /* declined, the view gone, or the account forgotten elsewhere meanwhile */
+  if (!xgb_confirm_dialog_run_finish (XGB_CONFIRM_DIALOG (object), result, NULL) ||
+      self->accounts == NULL || account_position (self, op->account) == 0)
+    {
+      forget_op_free (op);
+      return;
+    }
+
+  host = xgb_account_dup_host (op->account);
+  remembered = xgb_account_get_remember_secret (op->account);
+  if (self->account == op->account)
+    choose_new (self);
+  xgb_accounts_remove (self->accounts, op->account);
+  if (remembered && xgb_secret_store_is_built ())
+    {
+      xgb_secret_store_clear_async (op->jid, host, self->cancellable, forgotten_secret_cb, op);
+      return;
+    }
+  forget_op_free (op);
+}
+
+static void
+forget_clicked_cb (XgbLoginView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  XgbConfirmDialog *dialog;
+  ForgetOp *op;
+
+  if (self->account == NULL)
+    return;
+
+  op = g_new0 (ForgetOp, 1);
+  op->self = g_object_ref (self);
+  op->account = g_object_ref (self->account);
+  op->jid = xgb_account_dup_jid (self->account);
+  heading = g_strdup_printf (_("Forget the account %s?"), op->jid);
+  dialog = xgb_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   xgb_account_get_remember_secret (self->account)
+                                   ? _("Its server options and trusted server certificates are removed from this computer, "
+                                       "and its password from the desktop’s secret store. The account on the server stays as it is.")
+                                   : _("Its server options and trusted server certificates are removed from this computer. "
+                                       "The account on the server stays as it is."),
+                                   _("_Forget"));
+  xgb_confirm_dialog_run_async (dialog, self->cancellable, forget_confirmed_cb, op);
+}
+
 /* Enter in any field presses Connect. */
 static void
 xgb_login_view_root (GtkWidget *widget)
@@ -611,8 +1098,14 @@ xgb_login_view_root (GtkWidget *widget)
   if (GTK_IS_WINDOW (root))
     {
       gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->connect_button));
-      /* The JID first, not the Password/Certificate switch above it. */
-      gtk_window_set_focus (GTK_WINDOW (root), GTK_WIDGET (self->jid_entry));
+      /* The JID first, not the Password/Certificate switch above it;
+       * for a saved account, what is left to type */
+      if (self->account == NULL)
+        gtk_window_set_focus (GTK_WINDOW (root), GTK_WIDGET (self->jid_entry));
+      else if (xgb_account_get_auth_method (self->account) == XGB_AUTH_METHOD_CERTIFICATE)
+        gtk_window_set_focus (GTK_WINDOW (root), GTK_WIDGET (self->passphrase_entry));
+      else
+        gtk_window_set_focus (GTK_WINDOW (root), GTK_WIDGET (self->password_entry));
     }
 }
 
@@ -624,6 +1117,14 @@ xgb_login_view_dispose (GObject *object)
   g_cancellable_cancel (self->cert_cancellable);
   g_clear_object (&self->cert_cancellable);
   g_clear_object (&self->keystore);
+  g_cancellable_cancel (self->secret_cancellable);
+  g_clear_object (&self->secret_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->account);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_LOGIN_VIEW);
   /* Template children that are not bound to a field stay otherwise. */
@@ -725,8 +1226,16 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, ca_file_error);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_error);
-  /* The mechanism policy's checkbox; the window reads and sets it */
-  gtk_widget_class_bind_template_child_full (widget_class, "allow_weak_check", FALSE, 0);
+  /* The mechanism policy's checkbox; the window reads and sets it too */
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, allow_weak_check);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, accounts_box);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, account_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, account_note);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, save_check);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, remember_check);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, remember_note);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, audit_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, connect_button);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, spinner);
@@ -736,6 +1245,10 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, cert_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, account_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remember_toggled_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "xgbloginview");
@@ -744,7 +1257,14 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
 static void
 xgb_login_view_init (XgbLoginView *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (!xgb_secret_store_is_built ())
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->remember_check),
+                                 _("This build of the app cannot remember passwords: it was built without libsecret, "
+                                   "the desktop’s secret store library."));
+  setup_accounts (self);
 }
 
 GtkWidget *
@@ -760,23 +1280,24 @@ set_entry (GtkEditable *editable,
   gtk_editable_set_text (editable, text != NULL ? text : "");
 }
 
-/**
- * xgb_login_view_set_params:
- *
- * Fills the form, e.g. from the command line.  The server options are
- * shown expanded when any of them is set, so nothing prefilled is hidden.
- */
-void
-xgb_login_view_set_params (XgbLoginView         *self,
-                           const XgbLoginParams *params)
+/* The form as @params has it; a password or passphrase only from there */
+static void
+fill_form (XgbLoginView         *self,
+           const XgbLoginParams *params)
 {
   g_autofree char *port = NULL;
-
-  g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
-  g_return_if_fail (params != NULL);
+  GtkWidget *fields[] = { GTK_WIDGET (self->jid_entry), GTK_WIDGET (self->password_entry),
+                          GTK_WIDGET (self->passphrase_entry), GTK_WIDGET (self->port_entry),
+                          GTK_WIDGET (self->ca_file_entry), GTK_WIDGET (self->broker_entry) };
+  GtkLabel *errors[] = { self->jid_error, self->password_error, self->passphrase_error, self->port_error,
+                         self->ca_file_error, self->broker_error };
 
   if (params->port != 0)
     port = g_strdup_printf ("%u", params->port);
+
+  /* the errors were about what was there before */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    set_field_error (fields[i], errors[i], NULL);
 
   set_entry (GTK_EDITABLE (self->jid_entry), params->jid);
   set_entry (GTK_EDITABLE (self->password_entry), params->password);
@@ -784,15 +1305,51 @@ xgb_login_view_set_params (XgbLoginView         *self,
   set_entry (GTK_EDITABLE (self->port_entry), port);
   set_entry (GTK_EDITABLE (self->ca_file_entry), params->ca_file);
   set_entry (GTK_EDITABLE (self->broker_entry), params->broker);
+  set_entry (GTK_EDITABLE (self->audit_entry), params->audit_topic);
+  gtk_check_button_set_active (self->allow_weak_check, params->allow_weak_mechanisms);
 
   gtk_toggle_button_set_active (params->cert_file != NULL ? self->cert_mode : self->password_mode, TRUE);
   set_entry (GTK_EDITABLE (self->passphrase_entry), params->passphrase);
-  if (params->cert_file != NULL)
+  if (params->cert_file != NULL || self->cert_file != NULL)
     xgb_login_view_set_certificate (self, params->cert_file, params->key_file);
+  if (params->cert_file == NULL)
+    gtk_toggle_button_set_active (self->password_mode, TRUE);
 
-  if (params->host != NULL || params->port != 0 ||
-      params->ca_file != NULL || params->broker != NULL)
-    gtk_expander_set_expanded (self->server_expander, TRUE);
+  gtk_expander_set_expanded (self->server_expander,
+                             params->host != NULL || params->port != 0 || params->ca_file != NULL ||
+                             params->broker != NULL || params->audit_topic != NULL ||
+                             params->allow_weak_mechanisms);
+}
+
+/**
+ * xgb_login_view_set_params:
+ *
+ * Fills the form, e.g. from the command line.  The server options are
+ * shown expanded when any of them is set, so nothing prefilled is hidden.
+ * A saved account of the same JID and host shows as chosen (its trusted
+ * certificates then come along); else the form is a new account's.
+ */
+void
+xgb_login_view_set_params (XgbLoginView         *self,
+                           const XgbLoginParams *params)
+{
+  XgbAccount *account = NULL;
+
+  g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
+  g_return_if_fail (params != NULL);
+
+  renew_secret_cancellable (self);
+  fill_form (self, params);
+  show_note (self->remember_note, NULL);
+  if (self->accounts != NULL)
+    {
+      account = xgb_accounts_find (self->accounts, params->jid, params->host);
+      select_quietly (self, account);
+      set_check (self, self->save_check, account != NULL);
+      set_check (self, self->remember_check,
+                 account != NULL && xgb_account_get_remember_secret (account) && xgb_secret_store_is_built ());
+      update_remember (self);
+    }
 }
 
 /**
@@ -817,6 +1374,18 @@ xgb_login_view_get_params (XgbLoginView *self)
   params->port = parse_port (port_text, &message);
   params->ca_file = entry_text (self->ca_file_entry);
   params->broker = entry_text (self->broker_entry);
+  params->audit_topic = entry_text (self->audit_entry);
+  params->allow_weak_mechanisms = gtk_check_button_get_active (self->allow_weak_check);
+
+  /* The server certificates trusted for the chosen account, while the
+   * form still names it */
+  if (self->account != NULL && xgb_account_matches (self->account, params->jid, params->host))
+    {
+      g_auto(GStrv) pins = xgb_account_dup_pins (self->account);
+
+      for (guint i = 0; pins != NULL && pins[i] != NULL; i++)
+        xgb_login_params_add_pin (params, pins[i]);
+    }
 
   /* Certificate mode: the certificate and its passphrase, never a
    * password (nothing may fall back to SCRAM silently). */
@@ -926,4 +1495,190 @@ xgb_login_view_set_cert_mode (XgbLoginView *self,
   g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
 
   gtk_toggle_button_set_active (cert_mode ? self->cert_mode : self->password_mode, TRUE);
+}
+
+/* --- after the login, and after it ------------------------------------------- */
+
+typedef struct
+{
+  XgbAccount *account;
+} SaveOp;
+
+static void
+save_op_free (SaveOp *op)
+{
+  g_clear_object (&op->account);
+  g_free (op);
+}
+
+static void
+secret_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaveOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!xgb_secret_store_save_finish (result, &error))
+    {
+      xgb_account_set_remember_secret (op->account, FALSE);
+      g_task_return_error (task, error);
+      return;
+    }
+  xgb_account_set_remember_secret (op->account, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+secret_cleared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!xgb_secret_store_clear_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * xgb_login_view_save_account_async:
+ * @params: the login that succeeded, as the connection has it (with the
+ *   server certificates trusted on the way)
+ *
+ * When "Save this account" is ticked, saves @params as an account (never
+ * its password) and shows it as chosen.  With "Remember the password"
+ * the password (in certificate mode the passphrase) then goes to the
+ * desktop's secret store; without, a password remembered before is
+ * removed from there.  Nothing happens when the box is not ticked.
+ */
+void
+xgb_login_view_save_account_async (XgbLoginView         *self,
+                                   const XgbLoginParams *params,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  XgbAccount *account;
+  SaveOp *op;
+  const char *secret;
+
+  g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
+  g_return_if_fail (params != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xgb_login_view_save_account_async);
+
+  if (self->accounts == NULL || !gtk_check_button_get_active (self->save_check))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  account = xgb_accounts_save (self->accounts, params, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  xgb_account_touch (account);
+  select_quietly (self, account);
+  gtk_widget_set_visible (self->accounts_box, TRUE);
+
+  op = g_new0 (SaveOp, 1);
+  op->account = g_object_ref (account);
+  g_task_set_task_data (task, op, (GDestroyNotify) save_op_free);
+
+  secret = params->cert_file != NULL ? params->passphrase : params->password;
+  if (gtk_check_button_get_active (self->remember_check) && xgb_secret_store_is_built () && secret != NULL)
+    xgb_secret_store_save_async (params->jid, params->host,
+                                 params->cert_file != NULL ? XGB_SECRET_PASSPHRASE : XGB_SECRET_PASSWORD,
+                                 secret, cancellable, secret_saved_cb, g_steal_pointer (&task));
+  else if (xgb_account_get_remember_secret (account) && xgb_secret_store_is_built ())
+    {
+      /* no longer to be remembered */
+      xgb_account_set_remember_secret (account, FALSE);
+      xgb_secret_store_clear_async (params->jid, params->host, cancellable, secret_cleared_cb,
+                                    g_steal_pointer (&task));
+    }
+  else
+    {
+      xgb_account_set_remember_secret (account, FALSE);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/**
+ * xgb_login_view_save_account_finish:
+ *
+ * Returns: %TRUE when the account was saved as asked (or not to be
+ *   saved); else the error says what went wrong, e.g. "The desktop’s
+ *   secret store is not available."
+ */
+gboolean
+xgb_login_view_save_account_finish (XgbLoginView  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xgb_login_view_save_account_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * xgb_login_view_forget_secrets:
+ *
+ * Logging out: the password and passphrase fields are emptied (GTK
+ * wipes their buffers) and a look-up in the secret store under way is
+ * cancelled.  Choosing the account again looks its password up anew.
+ */
+void
+xgb_login_view_forget_secrets (XgbLoginView *self)
+{
+  g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
+
+  g_cancellable_cancel (self->secret_cancellable);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->passphrase_entry), "");
+}
+
+/**
+ * xgb_login_view_get_account:
+ *
+ * Returns: (transfer none) (nullable): the saved account chosen, or
+ *   %NULL for a new one
+ */
+XgbAccount *
+xgb_login_view_get_account (XgbLoginView *self)
+{
+  g_return_val_if_fail (XGB_IS_LOGIN_VIEW (self), NULL);
+
+  return self->account;
+}
+
+/**
+ * xgb_login_view_choose_account:
+ * @account: (nullable): a saved account, or %NULL for "New Account"
+ *
+ * Does what choosing in the drop-down does.
+ */
+void
+xgb_login_view_choose_account (XgbLoginView *self,
+                               XgbAccount   *account)
+{
+  g_return_if_fail (XGB_IS_LOGIN_VIEW (self));
+  g_return_if_fail (account == NULL || XGB_IS_ACCOUNT (account));
+
+  if (self->accounts == NULL)
+    return;
+  gtk_drop_down_set_selected (self->account_dropdown, account_position (self, account));
+  /* the same position again is no change for the drop-down */
+  if (self->account != account)
+    account_selected_cb (self);
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "xgb-accounts.h"
 #include "xgb-login-params.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,18 @@ void             xgb_login_view_set_certificate (XgbLoginView       *self,
                                                  const char         *cert_file,
                                                  const char         *key_file);
 void             xgb_login_view_choose_certificate (XgbLoginView    *self);
+
+void             xgb_login_view_save_account_async  (XgbLoginView          *self,
+                                                     const XgbLoginParams  *params,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+gboolean         xgb_login_view_save_account_finish (XgbLoginView          *self,
+                                                     GAsyncResult          *result,
+                                                     GError               **error);
+void             xgb_login_view_forget_secrets      (XgbLoginView          *self);
+XgbAccount      *xgb_login_view_get_account         (XgbLoginView          *self);
+void             xgb_login_view_choose_account      (XgbLoginView          *self,
+                                                     XgbAccount            *account);
 
 G_END_DECLS

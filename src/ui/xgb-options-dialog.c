@@ -99,7 +99,7 @@ explain (XgbOptionsDialog *self,
       }
   else if (saving && g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST))
     meaning = g_strdup (_("The connection was lost while saving: the options may or may not have "
-                          "changed. Open them again after logging in to see."));
+                          "changed. Open them again once reconnected to see."));
 
   if (meaning != NULL)
     return g_strdup_printf ("%s %s", meaning, error->message);

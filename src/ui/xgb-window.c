@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xgb-backoff.h"
 #include "xgb-connection.h"
 #include "xgb-disco.h"
 #include "xgb-browser-view.h"
@@ -31,6 +32,8 @@ struct _XgbWindow
 
   GtkStack             *stack;
   XgbBanner            *banner;
+  /* The connection's state: lost, reconnecting, reconnected */
+  XgbBanner            *connection_banner;
   XgbLoginView         *login_view;
   XgbBrowserView       *browser_view;
   GtkLabel             *title_label;
@@ -49,8 +52,19 @@ struct _XgbWindow
   XgbAuditor           *auditor;
   /* Server certificates the admin trusts although they do not verify:
    * bare JID -> GPtrArray of SHA-256 fingerprints, for this window's
-   * life (saved accounts will keep them) */
+   * life; a saved account keeps them (xgb_login_view_save_account_async) */
   GHashTable           *pins;
+
+  /* Reconnecting after the stream dropped (story 1.7): the session page
+   * stays, the same connection logs in again with the same parameters */
+  gboolean              reconnecting;
+  XgbBackoff           *backoff;
+  guint                 reconnect_source;     /* the next attempt */
+  guint                 countdown_source;     /* the banner's seconds */
+  guint                 reconnected_source;   /* hides "Reconnected" */
+  gint64                reconnect_at;         /* monotonic µs; 0 during an attempt */
+  char                 *reconnect_reason;     /* why the last attempt failed */
+  GCancellable         *reconnect_cancellable;
 
   GSettings            *settings;
   /* Cancelled when the window closes: no reply may touch a dead window. */
@@ -104,6 +118,8 @@ update_subtitle (XgbWindow *self)
       state = _("Disconnected");
       break;
     }
+  if (self->reconnecting)
+    state = _("Connection lost, reconnecting…");
 
   if (self->broker != NULL)
     /* Translators: account · Broker JID · connection state */
@@ -135,9 +151,12 @@ forget_pending_window (XgbWindow *self)
   self->pending_window = NULL;
 }
 
+static void stop_reconnect (XgbWindow *self);
+
 static void
 end_session (XgbWindow *self)
 {
+  stop_reconnect (self);
   /* The inbox belongs to the session */
   if (self->pending_window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->pending_window)))
     gtk_window_close (GTK_WINDOW (self->pending_window));
@@ -161,26 +180,24 @@ end_session (XgbWindow *self)
   update_subtitle (self);
 }
 
+static void start_reconnect (XgbWindow *self, const GError *error);
+
 static void
 connection_state_cb (XgbWindow  *self,
                      GParamSpec *pspec,
                      XgbConnection *connection)
 {
+  XgbConnectionState state = xgb_connection_get_state (connection);
+
   update_subtitle (self);
 
-  /* Lost after login: say so and go back to the login (reconnecting
-   * comes with saved accounts). */
-  if (xgb_connection_get_state (connection) == XGB_CONNECTION_STATE_FAILED &&
+  /* Lost after login (a logout disconnects from this signal first): the
+   * session page stays, with what it shows, and the window logs in
+   * again by itself.  Attempts of a reconnect change the state too. */
+  if ((state == XGB_CONNECTION_STATE_FAILED || state == XGB_CONNECTION_STATE_DISCONNECTED) &&
+      !self->reconnecting && self->service != NULL &&
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "session") == 0)
-    {
-      const GError *error = xgb_connection_get_error (connection);
-      g_autofree char *msg = g_strdup_printf (_("The connection to the server was lost: %s"),
-                                              error ? error->message : _("unknown reason"));
-
-      xgb_banner_show (self->banner, XGB_BANNER_ERROR, msg);
-      end_session (self);
-      show_login (self);
-    }
+    start_reconnect (self, xgb_connection_get_error (connection));
 }
 
 static void nesting_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -267,7 +284,10 @@ broker_found_cb (GObject      *object,
   self->broker = g_strdup (info->jid);
   self->service = xgb_pubsub_service_new (self->connection, info);
   {
-    g_autofree char *audit_topic = self->settings ? g_settings_get_string (self->settings, "audit-topic") : NULL;
+    /* the account's own audit topic, else the app's setting */
+    const char *own_topic = xgb_connection_get_params (self->connection)->audit_topic;
+    g_autofree char *audit_topic = own_topic != NULL ? g_strdup (own_topic)
+                                   : self->settings ? g_settings_get_string (self->settings, "audit-topic") : NULL;
 
     self->auditor = xgb_auditor_new (self->service, xgb_audit_log_get_default (), audit_topic);
   }
@@ -282,6 +302,35 @@ broker_found_cb (GObject      *object,
                                            nesting_cb, g_object_ref (self));
 }
 
+/* Saved accounts (story 1.7): a failure to remember the password is
+ * said, the session goes on */
+static void
+account_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xgb_login_view_save_account_finish (XGB_LOGIN_VIEW (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *msg = g_strdup_printf (_("The account was saved, but its password was not remembered: %s"),
+                                              error->message);
+
+      xgb_banner_show (self->banner, XGB_BANNER_ERROR, msg);
+    }
+}
+
+/* The login worked: the login view saves the account if asked to, with
+ * the certificates trusted on the way (the connection's pins) */
+static void
+save_account (XgbWindow *self)
+{
+  xgb_login_view_save_account_async (self->login_view, xgb_connection_get_params (self->connection),
+                                     self->cancellable, account_saved_cb, g_object_ref (self));
+}
+
 static void
 nesting_cb (GObject      *object,
             GAsyncResult *result,
@@ -292,6 +341,9 @@ nesting_cb (GObject      *object,
   g_autoptr(XgbNodeTree) tree = NULL;
   g_autofree char *separator = NULL;
   gboolean nests = xgb_pubsub_service_detect_nesting_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+  /* the top level the detection read: the tree need not list it again */
+  g_autoptr(XgbPubsubNodePage) top = xgb_pubsub_service_detect_nesting_steal_top_level (XGB_PUBSUB_SERVICE (object),
+                                                                                         result);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service != XGB_PUBSUB_SERVICE (object))
     return;
@@ -304,7 +356,10 @@ nesting_cb (GObject      *object,
   separator = folder_separator (self);
   tree = xgb_node_tree_new (self->service, nests, separator);
   xgb_browser_view_set_tree (self->browser_view, tree);
-  xgb_node_tree_load (tree);
+  if (top != NULL)
+    xgb_node_tree_load_page (tree, g_steal_pointer (&top));
+  else
+    xgb_node_tree_load (tree);
 
   xgb_login_view_set_busy (self->login_view, FALSE, NULL);
   gtk_stack_set_visible_child_name (self->stack, "session");
@@ -314,6 +369,7 @@ nesting_cb (GObject      *object,
   gtk_widget_set_visible (self->pending_button, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", TRUE);
   update_subtitle (self);
+  save_account (self);
 }
 
 /* --- trusting a server certificate ---------------------------------- */
@@ -437,6 +493,311 @@ ask_trust (XgbWindow            *self,
   xgb_trust_dialog_run_async (dialog, self->cancellable, trust_dialog_cb, op);
 }
 
+/* A server certificate that does not verify, or not the trusted one */
+static gboolean
+is_trust_error (const XgbSessionInfo *info,
+                const GError         *error)
+{
+  return info != NULL && info->server_cert != NULL &&
+         (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED) ||
+          (g_error_matches (error, XGB_ERROR, XGB_ERROR_TLS) && info->verify_error != NULL));
+}
+
+/* The login failed, or a reconnect that trying again cannot mend: back
+ * to the login page, with the reason.  @reconnect: it was a reconnect */
+static void
+login_failed (XgbWindow     *self,
+              XgbConnection *connection,
+              const GError  *error,
+              gboolean       reconnect)
+{
+  g_autoptr(XgbLoginParams) params = NULL;
+  g_autoptr(XgbSessionInfo) info = NULL;
+  g_autofree char *message = NULL;
+
+  if (xgb_connection_get_session_info (connection) != NULL)
+    info = xgb_session_info_copy (xgb_connection_get_session_info (connection));
+  params = xgb_login_params_copy (xgb_connection_get_params (connection));
+  end_session (self);
+  show_login (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  message = reconnect ? g_strdup_printf (_("The connection was lost and logging in again failed: %s"),
+                                         error->message)
+                      : g_strdup (error->message);
+  /* A server certificate that does not verify, or not the trusted
+   * one: the admin decides, with the certificate in front of them.
+   * A changed one is also said loudly in the banner. */
+  if (is_trust_error (info, error))
+    {
+      if (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED))
+        xgb_banner_show (self->banner, XGB_BANNER_ERROR, message);
+      ask_trust (self, params, info, error);
+      return;
+    }
+  xgb_banner_show (self->banner, XGB_BANNER_ERROR, message);
+}
+
+/* --- reconnecting after a drop (story 1.7) -------------------------- */
+
+/* How long "Reconnected" stays */
+#define RECONNECTED_SHOWN_S 10
+
+/* What needs the Broker; off while the connection is down.  win.pending
+ * follows the session page (show_login, nesting_cb) otherwise. */
+static const char * const server_actions[] = {
+  "win.new-node", "win.delete-node", "win.bulk-change", "win.reload", "win.check",
+};
+
+static void
+set_server_actions_enabled (XgbWindow *self,
+                            gboolean   enabled)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (server_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), server_actions[i], enabled);
+}
+
+static void
+update_reconnect_banner (XgbWindow *self)
+{
+  g_autofree char *head = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->reconnect_at != 0)
+    {
+      gint64 left_us = MAX (self->reconnect_at - g_get_monotonic_time (), 0);
+      guint left = (guint) MAX ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1);
+
+      head = g_strdup_printf (_("Connection lost — reconnecting in %u s…"), left);
+    }
+  else
+    head = g_strdup (_("Connection lost — reconnecting…"));
+  text = self->reconnect_reason ? g_strdup_printf ("%s\n%s", head, self->reconnect_reason) : g_steal_pointer (&head);
+
+  xgb_banner_show (self->connection_banner, XGB_BANNER_ERROR, text);
+  xgb_banner_set_action (self->connection_banner, _("_Reconnect Now"), "win.reconnect");
+}
+
+static gboolean
+countdown_cb (gpointer data)
+{
+  update_reconnect_banner (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void reconnect_attempt (XgbWindow *self);
+
+static gboolean
+reconnect_timeout_cb (gpointer data)
+{
+  XgbWindow *self = data;
+
+  self->reconnect_source = 0;
+  reconnect_attempt (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits the backoff's next delay (1 s doubling to 60 s, with jitter) */
+static void
+schedule_reconnect (XgbWindow *self)
+{
+  guint delay_ms = xgb_backoff_next (self->backoff);
+
+  self->reconnect_at = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+  self->reconnect_source = g_timeout_add (delay_ms, reconnect_timeout_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->reconnect_source), "xgb-reconnect");
+  if (self->countdown_source == 0)
+    self->countdown_source = g_timeout_add (250, countdown_cb, self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", TRUE);
+  update_reconnect_banner (self);
+  update_subtitle (self);
+}
+
+static void
+broker_refreshed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XgbDiscoInfo) info = xgb_find_broker_finish (XGB_CONNECTION (object), result, &error);
+
+  if (info == NULL || self->connection != XGB_CONNECTION (object))
+    return;
+  xgb_session_view_set_broker (xgb_browser_view_get_session_view (self->browser_view),
+                               xgb_connection_get_jid (self->connection), info);
+}
+
+static gboolean
+reconnected_shown_cb (gpointer data)
+{
+  XgbWindow *self = data;
+
+  self->reconnected_source = 0;
+  xgb_banner_dismiss (self->connection_banner);
+  return G_SOURCE_REMOVE;
+}
+
+/* Logged in again: the same Broker (dialogs and windows that hold it
+ * work again, and the auditor still hears every change), and what the
+ * window shows read anew: the nodes, the node and tab that were shown
+ * (as F5 does), the overview and the pending requests. */
+static void
+reconnected (XgbWindow *self)
+{
+  self->reconnecting = FALSE;
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_pointer (&self->backoff, xgb_backoff_free);
+  g_clear_pointer (&self->reconnect_reason, g_free);
+  self->reconnect_at = 0;
+  set_server_actions_enabled (self, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", FALSE);
+
+  xgb_banner_set_action (self->connection_banner, NULL, NULL);
+  xgb_banner_show (self->connection_banner, XGB_BANNER_INFO, _("Reconnected. The nodes are read again."));
+  self->reconnected_source = g_timeout_add_seconds (RECONNECTED_SHOWN_S, reconnected_shown_cb, self);
+  update_subtitle (self);
+
+  xgb_session_view_set_security (xgb_browser_view_get_session_view (self->browser_view),
+                                 xgb_connection_get_session_info (self->connection));
+  xgb_find_broker_async (self->connection, xgb_pubsub_service_get_jid (self->service), self->cancellable,
+                         broker_refreshed_cb, g_object_ref (self));
+  reload_action (GTK_WIDGET (self), "win.reload", NULL);
+  show_pending (self);
+  if (self->pending_window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->pending_window)))
+    xgb_pending_window_reload (self->pending_window);
+}
+
+/* Worth another attempt: the server is away, not refusing this login */
+static gboolean
+worth_retrying (XgbConnection *connection,
+                const GError  *error)
+{
+  if (is_trust_error (xgb_connection_get_session_info (connection), error))
+    return FALSE;
+  return !g_error_matches (error, XGB_ERROR, XGB_ERROR_AUTH_FAILED) &&
+         !g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED) &&
+         !g_error_matches (error, XGB_ERROR, XGB_ERROR_WEAK_MECHANISM) &&
+         !g_error_matches (error, XGB_ERROR, XGB_ERROR_FILE) &&
+         !g_error_matches (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+reconnected_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(XgbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  XgbConnection *connection = XGB_CONNECTION (object);
+  gboolean ok = xgb_connection_connect_finish (connection, result, &error);
+
+  /* A logout (or the window's end) stopped it */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->connection != connection || !self->reconnecting)
+    return;
+  g_clear_object (&self->reconnect_cancellable);
+
+  /* dropped again before this ran: the state change was ignored then */
+  if (ok && xgb_connection_get_state (connection) != XGB_CONNECTION_STATE_CONNECTED)
+    {
+      ok = FALSE;
+      if (xgb_connection_get_error (connection) != NULL)
+        error = g_error_copy (xgb_connection_get_error (connection));
+      else
+        error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST, _("The server closed the connection."));
+    }
+  if (ok)
+    reconnected (self);
+  else if (!worth_retrying (connection, error))
+    login_failed (self, connection, error, TRUE);
+  else
+    {
+      g_free (self->reconnect_reason);
+      self->reconnect_reason = g_strdup_printf (_("Last attempt: %s"), error->message);
+      schedule_reconnect (self);
+    }
+}
+
+/* Logs in again, with the parameters of the session (password or
+ * passphrase, certificate, pins), kept in the connection until the
+ * session ends */
+static void
+reconnect_attempt (XgbWindow *self)
+{
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_at = 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", FALSE);
+  g_clear_object (&self->reconnect_cancellable);
+  self->reconnect_cancellable = g_cancellable_new ();
+  update_reconnect_banner (self);
+  xgb_connection_connect_async (self->connection, self->reconnect_cancellable, reconnected_cb,
+                                g_object_ref (self));
+  update_subtitle (self);
+}
+
+/* The stream dropped under the session page: requests in flight have
+ * already failed (CONNECTION_LOST); the page keeps what it shows and
+ * open dialogs keep what the admin typed. */
+static void
+start_reconnect (XgbWindow    *self,
+                 const GError *error)
+{
+  g_debug ("connection lost: %s", error ? error->message : "no reason given");
+  self->reconnecting = TRUE;
+  g_clear_handle_id (&self->reconnected_source, g_source_remove);
+  g_clear_pointer (&self->backoff, xgb_backoff_free);
+  self->backoff = xgb_backoff_new ();
+  g_free (self->reconnect_reason);
+  /* A stream error's text says more than "lost"; the plain drop's
+   * message (xgb-connection.c) would only repeat the banner */
+  self->reconnect_reason = error && g_strcmp0 (error->message, _("The connection to the server was lost.")) != 0
+                           ? g_strdup (error->message) : NULL;
+  set_server_actions_enabled (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", FALSE);
+  schedule_reconnect (self);
+}
+
+static void
+stop_reconnect (XgbWindow *self)
+{
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_handle_id (&self->reconnected_source, g_source_remove);
+  if (self->reconnect_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->reconnect_cancellable);
+      g_clear_object (&self->reconnect_cancellable);
+    }
+  g_clear_pointer (&self->backoff, xgb_backoff_free);
+  g_clear_pointer (&self->reconnect_reason, g_free);
+  self->reconnect_at = 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", FALSE);
+  if (self->reconnecting)
+    {
+      self->reconnecting = FALSE;
+      set_server_actions_enabled (self, TRUE);
+    }
+  if (self->connection_banner != NULL)
+    {
+      xgb_banner_set_action (self->connection_banner, NULL, NULL);
+      xgb_banner_dismiss (self->connection_banner);
+    }
+}
+
+/* "Reconnect Now": the next attempt at once */
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  XgbWindow *self = XGB_WINDOW (widget);
+
+  if (self->reconnecting && self->reconnect_source != 0)
+    reconnect_attempt (self);
+}
+
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
@@ -448,31 +809,8 @@ connected_cb (GObject      *object,
 
   if (!xgb_connection_connect_finish (connection, result, &error))
     {
-      g_autoptr(XgbLoginParams) params = NULL;
-      g_autoptr(XgbSessionInfo) info = NULL;
-
-      if (self->connection != connection)
-        return;
-      if (xgb_connection_get_session_info (connection) != NULL)
-        info = xgb_session_info_copy (xgb_connection_get_session_info (connection));
-      params = xgb_login_params_copy (xgb_connection_get_params (connection));
-      end_session (self);
-      show_login (self);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* A server certificate that does not verify, or not the trusted
-       * one: the admin decides, with the certificate in front of them.
-       * A changed one is also said loudly in the banner. */
-      if (info != NULL && info->server_cert != NULL &&
-          (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED) ||
-           (g_error_matches (error, XGB_ERROR, XGB_ERROR_TLS) && info->verify_error != NULL)))
-        {
-          if (g_error_matches (error, XGB_ERROR, XGB_ERROR_CERT_CHANGED))
-            xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
-          ask_trust (self, params, info, error);
-          return;
-        }
-      xgb_banner_show (self->banner, XGB_BANNER_ERROR, error->message);
+      if (self->connection == connection)
+        login_failed (self, connection, error, FALSE);
       return;
     }
 
@@ -530,6 +868,8 @@ logout_action (GtkWidget  *widget,
   XgbWindow *self = XGB_WINDOW (widget);
 
   end_session (self);
+  /* the password and passphrase leave memory with the session */
+  xgb_login_view_forget_secrets (self->login_view);
   xgb_banner_dismiss (self->banner);
   show_login (self);
 }
@@ -717,7 +1057,12 @@ create_op_created_cb (GObject      *object,
   op->created = xgb_pubsub_service_create_finish (XGB_PUBSUB_SERVICE (object), result, &error);
   if (op->created == NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not create “%s”: %s"), op->request->name, error->message);
+      /* Lost in flight: the outcome is unknown; the list is read again
+       * after the reconnect */
+      g_autofree char *msg = g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST)
+        ? g_strdup_printf (_("The connection was lost while creating “%s”: the Broker may or may not have "
+                             "created it. The nodes are read again once reconnected."), op->request->name)
+        : g_strdup_printf (_("Could not create “%s”: %s"), op->request->name, error->message);
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         create_op_free (op);
@@ -857,7 +1202,10 @@ delete_done_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *msg = g_strdup_printf (_("Could not delete “%s”: %s"), op->name, error->message);
+          g_autofree char *msg = g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST)
+            ? g_strdup_printf (_("The connection was lost while deleting “%s”: the Broker may or may not have "
+                                 "deleted it. The nodes are read again once reconnected."), op->name)
+            : g_strdup_printf (_("Could not delete “%s”: %s"), op->name, error->message);
 
           xgb_banner_show (op->self->banner, XGB_BANNER_ERROR, msg);
         }
@@ -992,7 +1340,7 @@ reload_action (GtkWidget  *widget,
   g_autoptr(XgbNodeTree) tree = NULL;
   g_autofree char *separator = NULL;
 
-  if (!in_session (self))
+  if (!in_session (self) || self->reconnecting)
     return;
   old = xgb_browser_view_get_tree (self->browser_view);
   separator = folder_separator (self);
@@ -1096,6 +1444,7 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/xgb/Broker/xgb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, XgbWindow, connection_banner);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, login_view);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, browser_view);
   gtk_widget_class_bind_template_child (widget_class, XgbWindow, title_label);
@@ -1110,6 +1459,7 @@ xgb_window_class_init (XgbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-node", NULL, new_node_action);
   gtk_widget_class_install_action (widget_class, "win.delete-node", NULL, delete_node_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.pending", NULL, pending_action);
   gtk_widget_class_install_action (widget_class, "win.check", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "win.audit", NULL, audit_action);
@@ -1135,6 +1485,7 @@ xgb_window_init (XgbWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pending", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", FALSE);
 
   self->settings = window_settings_new ();
   if (self->settings != NULL)
@@ -1239,6 +1590,38 @@ xgb_window_get_visible_page (XgbWindow *self)
   g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* The strip that says the connection was lost, and "Reconnected" */
+XgbBanner *
+xgb_window_get_connection_banner (XgbWindow *self)
+{
+  g_return_val_if_fail (XGB_IS_WINDOW (self), NULL);
+
+  return self->connection_banner;
+}
+
+/**
+ * xgb_window_get_reconnecting:
+ * @attempts: (out) (optional): the attempts made or under way so far
+ * @next_attempt: (out) (optional): when the next attempt starts
+ *   (g_get_monotonic_time()), or 0 while one is under way
+ *
+ * Returns: whether the connection dropped and the window is logging in
+ *   again
+ */
+gboolean
+xgb_window_get_reconnecting (XgbWindow *self,
+                             guint     *attempts,
+                             gint64    *next_attempt)
+{
+  g_return_val_if_fail (XGB_IS_WINDOW (self), FALSE);
+
+  if (attempts != NULL)
+    *attempts = self->backoff ? xgb_backoff_get_attempts (self->backoff) - (self->reconnect_at != 0) : 0;
+  if (next_attempt != NULL)
+    *next_attempt = self->reconnect_at;
+  return self->reconnecting;
 }
 
 GCancellable *

@@ -30,5 +30,9 @@ XgbBrowserView *xgb_window_get_browser_view (XgbWindow             *self);
 XgbConnection *xgb_window_get_connection    (XgbWindow             *self);
 const char    *xgb_window_get_visible_page  (XgbWindow             *self);
 GCancellable  *xgb_window_get_cancellable   (XgbWindow             *self);
+XgbBanner     *xgb_window_get_connection_banner (XgbWindow         *self);
+gboolean       xgb_window_get_reconnecting  (XgbWindow             *self,
+                                             guint                 *attempts,
+                                             gint64                *next_attempt);
 
 G_END_DECLS

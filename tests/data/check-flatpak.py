@@ -15,7 +15,8 @@ import sys
 from tap import Tap, bail_out
 
 # pkg-config names the GNOME runtime (org.gnome.Sdk) provides.
-RUNTIME_PROVIDES = {'glib-2.0', 'gobject-2.0', 'gio-2.0', 'gtk4', 'openssl', 'libxml-2.0'}
+RUNTIME_PROVIDES = {'glib-2.0', 'gobject-2.0', 'gio-2.0', 'gtk4', 'openssl', 'libxml-2.0',
+                    'libsecret-1'}
 # GTK 4.8 (the project's baseline) came with GNOME 43.
 OLDEST_RUNTIME = 43
 

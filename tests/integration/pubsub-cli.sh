@@ -171,6 +171,21 @@ p = [i['payload'] for i in d['items']]
 assert len(p) == 2, p
 assert '<action>create</action>' in p[0] or '<action>create</action>' in p[1]
 assert all('urn:xmpp-grid-broker:audit:1' in x and '$topic-audited' in x for x in p)"
+
+# Without --audit-topic, a saved account's audit topic (its GSettings, as
+# the app saved it) is used
+gs() { GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME=$tmp/config gsettings "$@"; }
+account=org.xgb.Broker.Account:/org/xgb/Broker/accounts/cli-test/
+gs set org.xgb.Broker accounts "['cli-test']"
+gs set "$account" jid "$XGB_TEST_ADMIN_JID"
+gs set "$account" host "$XGB_TEST_HOST"
+gs set "$account" audit-topic "$audit"
+GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME=$tmp/config cli create "$topic-by-account" >/dev/null 2>&1
+cli items "$audit" --json >"$tmp/audit.json" 2>&1
+check "a saved account's audit topic is used without --audit-topic" json "$tmp/audit.json" "
+p = [i['payload'] for i in d['items']]
+assert len(p) == 3 and sum('$topic-by-account' in x for x in p) == 1, p"
+cli delete "$topic-by-account" >/dev/null 2>&1
 unset XDG_STATE_HOME
 
 "$cli_bin" no-such-command >"$tmp/cmd.out" 2>&1

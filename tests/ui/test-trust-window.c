@@ -260,6 +260,9 @@ check_trust (XgbWindow *window,
   /* Log out; the server comes back with another certificate */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.logout", NULL));
   new_cert = change_server_certificate ();
+  /* the password left memory with the session: typed again */
+  gtk_editable_set_text (GTK_EDITABLE (xgb_ui_login_child (window, "password_entry")),
+                         xgb_test_env ("XGB_TEST_ALICE_PASSWORD"));
   g_assert_true (xgb_window_connect (window));
 
   xgb_ui_wait (banner_says_changed, xgb_window_get_banner (window), 60);
