@@ -258,3 +258,18 @@ xgb_test_pubsub_service (XgbConnection *connection)
   g_assert_no_error (error);
   return xgb_pubsub_service_new (connection, info);
 }
+
+void
+xgb_test_create_node (XgbPubsubService *service,
+                      const char       *node,
+                      const char       *config)
+{
+  g_autofree char *created = NULL;
+  g_autoptr(GError) error = NULL;
+  XgbTestResult r = { 0 };
+
+  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &r);
+  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+}

@@ -40,6 +40,12 @@ XgbConnection    *xgb_test_login          (const char    *who);
 /* The Broker $XGB_TEST_PUBSUB on @connection, after its disco#info */
 XgbPubsubService *xgb_test_pubsub_service (XgbConnection *connection);
 
+/* Creates @node (a topic) with the submit form @config (nullable) and
+ * fails the test if the Broker refuses */
+void              xgb_test_create_node    (XgbPubsubService *service,
+                                           const char       *node,
+                                           const char       *config);
+
 /* A fixture stanza from $XGB_FIXTURES_DIR, parsed; fails the test
  * when it cannot be read. */
 xmlDoc         *xgb_test_load_fixture   (const char   *name);

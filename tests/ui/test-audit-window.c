@@ -18,21 +18,6 @@
 static char *tmpdir;
 
 static void
-create_node (XgbPubsubService *service,
-             const char       *node,
-             const char       *config)
-{
-  g_autofree char *created = NULL;
-  g_autoptr(GError) error = NULL;
-  XgbTestResult r = { 0 };
-
-  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &r);
-  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-}
-
-static void
 delete_node (XgbPubsubService *service,
              const char       *node)
 {
@@ -118,7 +103,7 @@ check_audit (XgbWindow *window,
   service = xgb_node_tree_get_service (xgb_browser_view_get_tree (browser));
 
   /* Changes through the window's Broker are audited */
-  create_node (service, "audit/by-admin", NULL);
+  xgb_test_create_node (service, "audit/by-admin", NULL);
   delete_node (service, "audit/by-admin");
   for (guint i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -199,7 +184,7 @@ test_audit (void)
   XgbUiRun run;
 
   /* The audit topic: the admins may publish and read */
-  create_node (admin, AUDIT_TOPIC, "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>"
+  xgb_test_create_node (admin, AUDIT_TOPIC, "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>"
                                    "<value>http://jabber.org/protocol/pubsub#node_config</value></field>"
                                    "<field var='pubsub#access_model'><value>whitelist</value></field></x>");
   g_ptr_array_add (affiliations, &publisher);
@@ -215,7 +200,7 @@ test_audit (void)
     g_autoptr(XgbAuditLog) alice_log = xgb_audit_log_new (alice_log_path);
     g_autoptr(XgbAuditor) auditor = xgb_auditor_new (alice, alice_log, AUDIT_TOPIC);
 
-    create_node (alice, "audit/alice-topic", NULL);
+    xgb_test_create_node (alice, "audit/alice-topic", NULL);
     xgb_ui_wait (published, auditor, 30);
     g_assert_null (xgb_auditor_get_publish_error (auditor));
     g_assert_true (xgb_audit_log_flush (alice_log, NULL));

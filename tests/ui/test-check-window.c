@@ -31,14 +31,8 @@ create_topic (XgbPubsubService *service,
                                              "<value>http://jabber.org/protocol/pubsub#node_config</value></field>"
                                              "<field var='pubsub#access_model'><value>%s</value></field></x>",
                                              access_model);
-  g_autofree char *created = NULL;
-  g_autoptr(GError) error = NULL;
-  XgbTestResult r = { 0 };
 
-  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &r);
-  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
+  xgb_test_create_node (service, node, config);
 }
 
 static const XgbCheckRow *

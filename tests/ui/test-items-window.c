@@ -36,14 +36,8 @@ create_topic (XgbPubsubService *service,
                                              "<field var='pubsub#max_items'><value>5000</value></field>"
                                              "<field var='pubsub#persist_items'><value>1</value></field>"
                                              "%s</x>", fields);
-  g_autofree char *created = NULL;
-  g_autoptr(GError) error = NULL;
-  XgbTestResult r = { 0 };
 
-  xgb_pubsub_service_create_async (service, node, FALSE, config, NULL, xgb_test_result_cb, &r);
-  created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
+  xgb_test_create_node (service, node, config);
 }
 
 typedef struct

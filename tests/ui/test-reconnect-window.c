@@ -430,14 +430,8 @@ test_reconnect (void)
   {
     g_autoptr(XgbConnection) admin_connection = xgb_test_login ("ADMIN");
     g_autoptr(XgbPubsubService) admin = xgb_test_pubsub_service (admin_connection);
-    g_autofree char *created = NULL;
-    g_autoptr(GError) error = NULL;
-    XgbTestResult r = { 0 };
 
-    xgb_pubsub_service_create_async (admin, SHOWN_NODE, FALSE, NULL, NULL, xgb_test_result_cb, &r);
-    created = xgb_pubsub_service_create_finish (admin, xgb_test_result_wait (&r), &error);
-    xgb_test_result_clear (&r);
-    g_assert_no_error (error);
+    xgb_test_create_node (admin, SHOWN_NODE, NULL);
     xgb_connection_disconnect (admin_connection);
   }
   /* A kill loses ejabberd's (Mnesia's) last seconds of writes: a
