@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "xgb-affiliations-view.h"
+#include "xgb-widget.h"
 #include "xgb-confirm-dialog.h"
 #include "xgb-connection.h"
 #include "xgb-guard.h"
@@ -358,9 +359,7 @@ xgb_affiliations_view_dispose (GObject *object)
 
   xgb_list_pane_clear (&self->pane);
   g_clear_object (&self->roles_width);
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_AFFILIATIONS_VIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_AFFILIATIONS_VIEW);
 
   G_OBJECT_CLASS (xgb_affiliations_view_parent_class)->dispose (object);
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "xgb-banner.h"
+#include "xgb-widget.h"
 
 struct _XgbBanner
 {
@@ -42,10 +43,7 @@ close_clicked_cb (XgbBanner *self)
 static void
 xgb_banner_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_BANNER);
-  /* Template children that are not bound to a field stay otherwise. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_BANNER);
 
   G_OBJECT_CLASS (xgb_banner_parent_class)->dispose (object);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "xgb-browser-view.h"
+#include "xgb-widget.h"
 #include "xgb-affiliations-view.h"
 #include "xgb-list-row.h"
 #include "xgb-items-view.h"
@@ -1022,9 +1023,7 @@ xgb_browser_view_dispose (GObject *object)
   g_clear_object (&self->page_cancellable);
   if (self->tree != NULL)
     g_signal_handlers_disconnect_by_data (self->tree, self);
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_BROWSER_VIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_BROWSER_VIEW);
   g_clear_object (&self->hierarchy_selection);
   g_clear_object (&self->topics_selection);
   g_clear_object (&self->collections_selection);

@@ -23,6 +23,7 @@
 #include "xgb-delete-dialog.h"
 #include "xgb-error.h"
 #include "xgb-items-view.h"
+#include "xgb-widget.h"
 #include "xgb-payload-window.h"
 
 struct _XgbItemsView
@@ -1010,9 +1011,7 @@ xgb_items_view_dispose (GObject *object)
 
   xgb_items_view_clear (self);
   g_clear_object (&self->selection);
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_ITEMS_VIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_ITEMS_VIEW);
 
   G_OBJECT_CLASS (xgb_items_view_parent_class)->dispose (object);
 }

@@ -38,6 +38,7 @@
 #include "xgb-jid.h"
 #include "xgb-keystore.h"
 #include "xgb-login-view.h"
+#include "xgb-widget.h"
 #include "xgb-secret-store.h"
 
 struct _XgbLoginView
@@ -1126,10 +1127,7 @@ xgb_login_view_dispose (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->account);
 
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_LOGIN_VIEW);
-  /* Template children that are not bound to a field stay otherwise. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_LOGIN_VIEW);
 
   G_OBJECT_CLASS (xgb_login_view_parent_class)->dispose (object);
 }

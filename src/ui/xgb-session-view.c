@@ -14,6 +14,7 @@
 
 #include "xgb-sasl.h"
 #include "xgb-session-view.h"
+#include "xgb-widget.h"
 #include "xgb-trust-dialog.h"
 
 struct _XgbSessionView
@@ -74,9 +75,7 @@ xgb_session_view_grab_focus (GtkWidget *widget)
 static void
 xgb_session_view_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SESSION_VIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SESSION_VIEW);
 
   G_OBJECT_CLASS (xgb_session_view_parent_class)->dispose (object);
 }

@@ -17,6 +17,7 @@
 #include "xgb-list-row.h"
 #include "xgb-options-dialog.h"
 #include "xgb-subscriptions-view.h"
+#include "xgb-widget.h"
 
 struct _XgbSubscriptionsView
 {
@@ -598,9 +599,7 @@ xgb_subscriptions_view_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   xgb_list_pane_clear (&self->pane);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SUBSCRIPTIONS_VIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  xgb_widget_dispose_template (GTK_WIDGET (object), XGB_TYPE_SUBSCRIPTIONS_VIEW);
 
   G_OBJECT_CLASS (xgb_subscriptions_view_parent_class)->dispose (object);
 }
