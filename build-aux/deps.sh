@@ -19,6 +19,8 @@ XGB_SERVER_PACKAGES=(ejabberd openssl)
 XGB_TEST_PACKAGES=(prosody xvfb xauth dbus python3 procps libnss3-tools p11-kit
   appstream groff-base    # validate the metainfo, format the man pages
   gnome-keyring)          # a Secret Service for the remembered passwords
+# The short fuzz runs of build-aux/test need clang and its libFuzzer.
+XGB_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # build-aux/bench compares the app with a plain slixmpp client.
 XGB_BENCH_PACKAGES=(python3-slixmpp)
 

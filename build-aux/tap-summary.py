@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Counts TAP test points in meson's testlog.json.
+"""Counts TAP test points in meson's testlog.json files.
 
-Prints the failed and skipped points, then one closing line
-"N passed, N failed, N skipped". Exits 1 when a point failed, a program
-failed without saying which point, or an integration or UI test was
-skipped (those must run: a skipped server test proves nothing).
+  tap-summary.py [LABEL=]TESTLOG.json...
+
+Prints the failed and skipped points of each log, a line per labelled
+log, then one closing line "N passed, N failed, N skipped" over all of
+them. Exits 1 when a point failed, a program failed without saying which
+point, an integration or UI test was skipped (those must run: a skipped
+server test proves nothing), or a log is missing or empty.
 """
 import json
 import re
@@ -21,13 +24,19 @@ def suites_of(name):
     return set(head.split(':', 1)[-1].split('+')) if ':' in head else set()
 
 
-def main(path):
+def count(path):
     passed = failed = skipped = 0
     failures, skips = [], []
     forbidden_skip = False
 
-    with open(path, encoding='utf-8') as log:
-        entries = [json.loads(line) for line in log if line.strip()]
+    try:
+        with open(path, encoding='utf-8') as log:
+            entries = [json.loads(line) for line in log if line.strip()]
+    except OSError as e:
+        return 0, 1, 0, [f'{path}: {e.strerror}'], [], False
+    if not entries:
+        failures.append(f'{path}: no test ran')
+        failed += 1
 
     for entry in entries:
         name, result = entry['name'], entry['result']
@@ -85,19 +94,36 @@ def main(path):
             failed += 1
             failures.append(f'{name}: {result} (after {points} points)')
 
-    if skips:
-        print(f'Skipped ({len(skips)}):')
-        for s in skips:
-            print(f'  {s}')
-    if failures:
-        print(f'Failed ({len(failures)}):')
-        for f in failures:
-            print(f'  {f}')
-    if forbidden_skip:
-        print('An integration or UI test was skipped: that counts as a failure.')
-    print(f'{passed} passed, {failed} failed, {skipped} skipped')
-    return 1 if failed or forbidden_skip or not entries else 0
+    return passed, failed, skipped, failures, skips, forbidden_skip
+
+
+def main(args):
+    totals = [0, 0, 0]
+    bad = False
+    labelled = []
+    for arg in args or ['meson-logs/testlog.json']:
+        label, _, path = arg.rpartition('=')
+        passed, failed, skipped, failures, skips, forbidden_skip = count(path)
+        where = f'{label}: ' if label else ''
+        if skips:
+            print(f'{where}Skipped ({len(skips)}):')
+            for s in skips:
+                print(f'  {s}')
+        if failures:
+            print(f'{where}Failed ({len(failures)}):')
+            for f in failures:
+                print(f'  {f}')
+        if forbidden_skip:
+            print(f'{where}An integration or UI test was skipped: that counts as a failure.')
+        bad |= bool(failed or forbidden_skip)
+        totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
+        if label:
+            labelled.append(f'  {label}: {passed} passed, {failed} failed, {skipped} skipped')
+    for line in labelled:
+        print(line)
+    print(f'{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped')
+    return 1 if bad else 0
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else 'meson-logs/testlog.json'))
+    sys.exit(main(sys.argv[1:]))
