@@ -431,6 +431,7 @@ main (int   argc,
   g_test_add_func ("/cert-login/cli", test_cli);
 
   ret = g_test_run ();
+  g_assert_true (xgb_connection_wait_for_threads (10000));
 
   {
     const char *rm[] = { "rm", "-rf", tmpdir, NULL };
