@@ -853,6 +853,7 @@ parse_pairs (char      **args,
     {
       const char *eq = strchr (args[i], '=');
       g_autofree char *jid = NULL;
+      g_autoptr(XgbJid) parsed = NULL;
       g_autoptr(GError) jid_error = NULL;
 
       if (eq == NULL || eq[1] == '\0')
@@ -861,10 +862,9 @@ parse_pairs (char      **args,
           return NULL;
         }
       jid = g_strndup (args[i], (gsize) (eq - args[i]));
-      if (!xgb_jid_is_valid (jid))
+      parsed = xgb_jid_parse (jid, &jid_error);
+      if (parsed == NULL)
         {
-          g_autoptr(XgbJid) parsed = xgb_jid_parse (jid, &jid_error);
-
           g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT, "%s: %s", jid, jid_error->message);
           return NULL;
         }
@@ -1592,6 +1592,8 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Debug messages too (G_MESSAGES_DEBUG): stdout is for results only */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   context = g_option_context_new (_("COMMAND [ARGUMENTS…] — administer an XMPP-Grid Broker"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

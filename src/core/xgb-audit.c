@@ -190,6 +190,19 @@ xgb_audit_entry_to_json (const XgbAuditEntry *entry)
   return g_string_free (out, FALSE);
 }
 
+/* An entry's time as the log or a payload gives it.  The app writes
+ * none before 1970, and one near the ends of GDateTime's range (years 1
+ * and 9999) has no UTC or local form to write or show it in. */
+static GDateTime *
+read_time (const char *text)
+{
+  GDateTime *time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  if (time != NULL && (g_date_time_get_year (time) < 1970 || g_date_time_get_year (time) > 9998))
+    g_clear_pointer (&time, g_date_time_unref);
+  return time;
+}
+
 static void
 skip_space (const char **p)
 {
@@ -332,7 +345,7 @@ xgb_audit_entry_from_json (const char  *line,
       if (g_str_equal (key, "time") && value != NULL)
         {
           g_clear_pointer (&entry->time, g_date_time_unref);
-          entry->time = g_date_time_new_from_iso8601 (value, NULL);
+          entry->time = read_time (value);
           if (entry->time == NULL)
             goto bad;
         }
@@ -379,16 +392,28 @@ bad:
 
 /* --- the published payload ------------------------------------------ */
 
-/* XML 1.0 cannot carry most control characters */
+/* XML 1.0 cannot carry most control characters, nor U+FFFE and U+FFFF */
 static char *
 xml_safe (const char *text)
 {
-  char *copy = g_strdup (text);
+  GString *out;
 
-  for (char *p = copy; p != NULL && *p != '\0'; p++)
-    if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-      *p = '?';
-  return copy;
+  if (text == NULL)
+    return NULL;
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        g_string_append_c (out, '?');
+      else if ((guchar) p[0] == 0xEF && (guchar) p[1] == 0xBF && ((guchar) p[2] == 0xBE || (guchar) p[2] == 0xBF))
+        {
+          g_string_append_c (out, '?');
+          p += 2;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -436,7 +461,7 @@ xgb_audit_entry_from_xml (const char  *payload,
 
   entry = g_new0 (XgbAuditEntry, 1);
   time = xgb_xml_get_text (xgb_xml_child (root, "time", XGB_NS_AUDIT));
-  entry->time = time ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
+  entry->time = read_time (time);
   entry->account = xgb_xml_get_text (xgb_xml_child (root, "account", XGB_NS_AUDIT));
   entry->service = xgb_xml_get_text (xgb_xml_child (root, "service", XGB_NS_AUDIT));
   entry->action = xgb_xml_get_text (xgb_xml_child (root, "action", XGB_NS_AUDIT));

@@ -233,11 +233,12 @@ static void collect_next (GTask *task);
 
 typedef struct
 {
-  GTask *task;
-  char  *collection;
+  GTask      *task;
+  char       *collection;
+  XgbRsmWalk *pages;
 } ListPage;
 
-static void list_children (GTask *task, const char *collection, const char *after);
+static void list_children (GTask *task, const char *collection, const char *after, XgbRsmWalk *pages);
 
 static void
 children_cb (GObject      *object,
@@ -247,6 +248,7 @@ children_cb (GObject      *object,
   ListPage *lp = user_data;
   g_autoptr(GTask) task = lp->task;
   g_autofree char *collection = lp->collection;
+  g_autoptr(XgbRsmWalk) pages = lp->pages;
   Collect *c = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(XgbPubsubNodePage) page = xgb_pubsub_service_list_nodes_finish (XGB_PUBSUB_SERVICE (object),
@@ -267,6 +269,8 @@ children_cb (GObject      *object,
     }
   else
     {
+      GError *walk_error = NULL;
+
       for (guint i = 0; i < page->nodes->len; i++)
         {
           const XgbDiscoItem *item = page->nodes->pdata[i];
@@ -277,8 +281,16 @@ children_cb (GObject      *object,
         }
       if (page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 && c->error == NULL)
         {
-          list_children (task, collection, page->rsm->last);
-          return;
+          /* The same page again, or pages without end: the targets
+           * would be incomplete, so nothing is changed */
+          if (xgb_rsm_walk_check (pages, page->rsm, &walk_error))
+            {
+              list_children (task, collection, page->rsm->last, g_steal_pointer (&pages));
+              return;
+            }
+          c->error = g_error_new (walk_error->domain, walk_error->code,
+                                  _("The nodes in “%s” could not be listed: %s"), collection, walk_error->message);
+          g_clear_error (&walk_error);
         }
     }
   collect_next (task);
@@ -287,13 +299,15 @@ children_cb (GObject      *object,
 static void
 list_children (GTask      *task,
                const char *collection,
-               const char *after)
+               const char *after,
+               XgbRsmWalk *pages)
 {
   Collect *c = g_task_get_task_data (task);
   ListPage *lp = g_new0 (ListPage, 1);
 
   lp->task = g_object_ref (task);
   lp->collection = g_strdup (collection);
+  lp->pages = pages ? pages : xgb_rsm_walk_new ();
   c->in_flight++;
   xgb_pubsub_service_list_nodes_async (c->service, collection, after, COLLECT_PAGE_SIZE,
                                        g_task_get_cancellable (task), children_cb, lp);
@@ -309,7 +323,7 @@ collect_next (GTask *task)
     {
       g_autofree char *collection = g_queue_pop_head (&c->to_list);
 
-      list_children (task, collection, NULL);
+      list_children (task, collection, NULL, NULL);
     }
   if (c->in_flight > 0)
     return;

@@ -318,10 +318,16 @@ load_legacy_provider (void)
 {
   static gsize once;
   static gboolean ok;
+  /* Loaded for the whole process; kept here so that they stay owned
+   * (LeakSanitizer reports them after OpenSSL's cleanup at exit) */
+  static OSSL_PROVIDER *legacy;
+  static OSSL_PROVIDER *fallback;
 
   if (g_once_init_enter (&once))
     {
-      ok = OSSL_PROVIDER_load (NULL, "legacy") != NULL && OSSL_PROVIDER_load (NULL, "default") != NULL;
+      legacy = OSSL_PROVIDER_load (NULL, "legacy");
+      fallback = OSSL_PROVIDER_load (NULL, "default");
+      ok = legacy != NULL && fallback != NULL;
       ERR_clear_error ();
       g_once_init_leave (&once, 1);
     }
@@ -578,6 +584,20 @@ load_pkcs12 (const char  *cert_file,
   return client_cert_new (x509, key, chain, XGB_CERT_FORMAT_PKCS12, cert_file, NULL);
 }
 
+/* The messages name files, whose names need not be UTF-8: they are
+ * shown, so they must be. */
+static void
+make_message_valid (GError **error)
+{
+  if (error != NULL && *error != NULL && !g_utf8_validate ((*error)->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid ((*error)->message, -1);
+
+      g_free ((*error)->message);
+      (*error)->message = valid;
+    }
+}
+
 static XgbClientCert *
 load (const char  *cert_file,
       const char  *key_file,
@@ -586,17 +606,24 @@ load (const char  *cert_file,
       GError     **error)
 {
   g_autoptr(GBytes) bytes = NULL;
+  XgbClientCert *cert;
 
   g_return_val_if_fail (cert_file != NULL, NULL);
 
   ensure_init ();
   bytes = read_file (cert_file, error);
   if (bytes == NULL)
-    return NULL;
+    {
+      make_message_valid (error);
+      return NULL;
+    }
 
   if (bytes_are_pem (bytes))
-    return load_pem (cert_file, bytes, key_file, passphrase, want_key, error);
-  return load_pkcs12 (cert_file, bytes, passphrase, want_key, error);
+    cert = load_pem (cert_file, bytes, key_file, passphrase, want_key, error);
+  else
+    cert = load_pkcs12 (cert_file, bytes, passphrase, want_key, error);
+  make_message_valid (error);
+  return cert;
 }
 
 /**
@@ -927,6 +954,30 @@ read_crl (const char  *path,
   return crl;
 }
 
+/**
+ * xgb_crl_file_check:
+ * @path: a file that should hold a CRL (PEM or DER)
+ *
+ * Returns: %TRUE when @path holds a CRL; otherwise %FALSE with @error
+ *   saying why (%XGB_CERT_ERROR_FILE)
+ */
+gboolean
+xgb_crl_file_check (const char  *path,
+                    GError     **error)
+{
+  X509_CRL *crl;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  ensure_init ();
+  crl = read_crl (path, error);
+  make_message_valid (error);
+  if (crl == NULL)
+    return FALSE;
+  X509_CRL_free (crl);
+  return TRUE;
+}
+
 static X509 *
 find_issuer_in (STACK_OF(X509) *certs,
                 X509           *subject)
@@ -957,6 +1008,7 @@ check_one_crl (XgbClientCert   *self,
 {
   g_autoptr(GError) error = NULL;
   X509_CRL *crl = read_crl (path, &error);
+  g_autofree char *shown = g_filename_display_name (path);
   X509_REVOKED *entry = NULL;
   X509 *issuer;
   gint64 next_update;
@@ -965,6 +1017,7 @@ check_one_crl (XgbClientCert   *self,
 
   if (crl == NULL)
     {
+      make_message_valid (&error);
       g_string_append_printf (why, "%s%s", why->len ? "\n" : "", error->message);
       return CRL_SAYS_UNVERIFIED;
     }
@@ -980,7 +1033,7 @@ check_one_crl (XgbClientCert   *self,
       g_autofree char *when = xgb_cert_format_time (asn1_time_to_unix (X509_REVOKED_get0_revocationDate (entry)));
 
       g_string_assign (why, "");
-      g_string_append_printf (why, _("Revoked on %s, says the CRL “%s”."), when, path);
+      g_string_append_printf (why, _("Revoked on %s, says the CRL “%s”."), when, shown);
       X509_CRL_free (crl);
       return CRL_SAYS_REVOKED;
     }
@@ -994,14 +1047,14 @@ check_one_crl (XgbClientCert   *self,
     {
       g_string_append_printf (why, "%s", why->len ? "\n" : "");
       g_string_append_printf (why, _("The CRL “%s” does not list it, but its signature cannot be checked: the issuing CA’s certificate is not at hand."),
-                              path);
+                              shown);
       verdict = CRL_SAYS_UNVERIFIED;
     }
   else if (X509_CRL_verify (crl, X509_get0_pubkey (issuer)) != 1)
     {
       ERR_clear_error ();
       g_string_append_printf (why, "%s", why->len ? "\n" : "");
-      g_string_append_printf (why, _("The CRL “%s” is not signed by the certificate’s issuer."), path);
+      g_string_append_printf (why, _("The CRL “%s” is not signed by the certificate’s issuer."), shown);
       verdict = CRL_SAYS_UNVERIFIED;
     }
   else if (next_update != 0 && next_update < now)
@@ -1009,7 +1062,7 @@ check_one_crl (XgbClientCert   *self,
       g_autofree char *when = xgb_cert_format_time (next_update);
 
       g_string_append_printf (why, "%s", why->len ? "\n" : "");
-      g_string_append_printf (why, _("The CRL “%s” is out of date (a newer one was due on %s)."), path, when);
+      g_string_append_printf (why, _("The CRL “%s” is out of date (a newer one was due on %s)."), shown, when);
       verdict = CRL_SAYS_UNVERIFIED;
     }
   else
@@ -1017,7 +1070,7 @@ check_one_crl (XgbClientCert   *self,
       g_autofree char *when = xgb_cert_format_time (asn1_time_to_unix (X509_CRL_get0_lastUpdate (crl)));
 
       g_string_assign (why, "");
-      g_string_append_printf (why, _("Not revoked, says the CRL “%s” of %s."), path, when);
+      g_string_append_printf (why, _("Not revoked, says the CRL “%s” of %s."), shown, when);
       verdict = CRL_SAYS_GOOD;
     }
 

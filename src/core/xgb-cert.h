@@ -77,6 +77,8 @@ XgbClientCert      *xgb_client_cert_new_from_pem    (const char     *pem,
 
 gboolean            xgb_cert_file_is_pkcs12         (const char     *path);
 char               *xgb_cert_file_find_key          (const char     *cert_file);
+gboolean            xgb_crl_file_check              (const char     *path,
+                                                     GError        **error);
 
 const XgbCertInfo  *xgb_client_cert_get_info        (XgbClientCert  *self);
 const char         *xgb_client_cert_get_subject     (XgbClientCert  *self);

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
@@ -33,6 +34,7 @@
 
 #include "xgb-cert.h"
 #include "xgb-connection.h"
+#include "xgb-connection-private.h"
 #include "xgb-error.h"
 #include "xgb-jid.h"
 #include "xgb-sasl.h"
@@ -58,6 +60,83 @@ G_DEFINE_ENUM_TYPE (XgbConnectionState, xgb_connection_state,
   G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_CONNECTING, "connecting"),
   G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_CONNECTED, "connected"),
   G_DEFINE_ENUM_VALUE (XGB_CONNECTION_STATE_FAILED, "failed"))
+
+/* libstrophe's memory: like its default, but every block is wiped when
+ * it is freed.  libstrophe copies the password (xmpp_conn_set_pass), the
+ * PLAIN message and the SCRAM keys into blocks it frees without wiping;
+ * this way none of them lingers in freed memory. */
+static void *
+xmem_alloc (size_t  size,
+            void   *userdata)
+{
+  return malloc (size);
+}
+
+static void
+xmem_free (void *p,
+           void *userdata)
+{
+  if (p == NULL)
+    return;
+  xgb_secret_wipe (p, malloc_usable_size (p));
+  free (p);
+}
+
+static void *
+xmem_realloc (void   *p,
+              size_t  size,
+              void   *userdata)
+{
+  size_t old_size;
+  void *q;
+
+  if (p == NULL)
+    return malloc (size);
+  /* Never realloc(): it may move the block and free the old one unwiped. */
+  old_size = malloc_usable_size (p);
+  if (size <= old_size)
+    return p;
+  /* Grown by half at least: libstrophe's parser grows a text by each
+   * piece expat reports (one line, or what one read brought), so copying
+   * to the exact size would make a big text quadratic (10 MB of lines:
+   * minutes, measured). */
+  q = malloc (MAX (size, old_size + old_size / 2));
+  if (q == NULL)
+    return NULL;
+  memcpy (q, p, old_size);
+  xmem_free (p, userdata);
+  return q;
+}
+
+static const xmpp_mem_t wiping_mem = { xmem_alloc, xmem_free, xmem_realloc, NULL };
+
+const xmpp_mem_t *
+_xgb_connection_get_xmpp_mem (void)
+{
+  return &wiping_mem;
+}
+
+/* XGB_DEBUG=xmpp: libstrophe's log at its highest verbosity, as debug
+ * messages of the log domain "xgb-xmpp" (shown with
+ * G_MESSAGES_DEBUG=xgb-xmpp or all), credentials redacted. */
+#define XMPP_LOG_DOMAIN "xgb-xmpp"
+
+static gboolean
+xmpp_debug_enabled (void)
+{
+  static gsize once = 0;
+  static gboolean enabled;
+
+  if (g_once_init_enter (&once))
+    {
+      static const GDebugKey keys[] = { { "xmpp", 1 } };
+      const char *env = g_getenv ("XGB_DEBUG");
+
+      enabled = env != NULL && (g_parse_debug_string (env, keys, G_N_ELEMENTS (keys)) & 1) != 0;
+      g_once_init_leave (&once, 1);
+    }
+  return enabled;
+}
 
 /* ------------------------------------------------------------------ */
 /* The worker: everything here runs on the connection thread, except   */
@@ -104,6 +183,11 @@ struct _Worker
   gboolean         leaf_check;      /* pins set: check the leaf after the handshake */
   gboolean         cert_provisional;/* certfail let a certificate pass until then */
   gboolean         cert_changed;    /* the leaf is not the pinned one */
+  gboolean         parse_error;     /* the server sent XML that is not well-formed */
+  gboolean         parse_closed;    /* ... and the connection was closed for it */
+  guint            work_limit_ms;   /* reading one stanza may cost this much */
+  gint64           work_us;         /* spent reading since the last whole stanza */
+  gboolean         work_exceeded;   /* ... more than that: closed */
   char           **weak_refused;    /* what the login was offered, when only weak */
 
   /* watchdog: shared with the watchdog thread under wd_lock */
@@ -211,6 +295,7 @@ typedef struct
   xmlDoc    *doc;
   GError    *error;
   XgbSessionInfo *info;
+  GStrv      sent;      /* EVENT_DISCONNECTED: the requests written and unanswered */
 } Event;
 
 static void
@@ -224,6 +309,7 @@ event_free (gpointer data)
   g_clear_pointer (&e->doc, xmlFreeDoc);
   g_clear_error (&e->error);
   g_clear_pointer (&e->info, xgb_session_info_free);
+  g_strfreev (e->sent);
   g_free (e);
 }
 
@@ -327,8 +413,42 @@ worker_drain (Worker *w)
   for (int i = 0; i < DRAIN_MAX_CALLS && w->xctx != NULL; i++)
     {
       int pending = 0;
+      gboolean input = w->connected && w->fd >= 0 && ioctl (w->fd, FIONREAD, &pending) == 0 && pending > 0;
+      gint64 start = g_get_monotonic_time ();
 
       xmpp_run_once (w->xctx, 0);
+      /* libstrophe 0.12's parser is quadratic on big texts of many
+       * lines and on elements with very many children (strncat from the
+       * start, children appended by walking the list): a stanza could
+       * keep this thread busy for minutes while every request times
+       * out.  Reading one stanza may cost work_limit_ms at most. */
+      if (input)
+        w->work_us += g_get_monotonic_time () - start;
+      if (w->work_us > (gint64) w->work_limit_ms * 1000 && !w->work_exceeded && w->xconn != NULL &&
+          w->connected)
+        {
+          w->work_exceeded = TRUE;
+          g_message ("reading one stanza took more than %u ms; closing the connection", w->work_limit_ms);
+          xmpp_disconnect (w->xconn);
+          xmpp_run_once (w->xctx, 0);
+          if (w->fd >= 0)
+            shutdown (w->fd, SHUT_RDWR);
+          continue;
+        }
+      /* libstrophe answers XML that is not well-formed with a stream
+       * error, but keeps the stream open and parses nothing more: every
+       * request would wait for its timeout.  Close it (RFC 6120 4.9.1:
+       * the stream error ends the stream). */
+      if (w->parse_error && !w->parse_closed && w->xconn != NULL)
+        {
+          w->parse_closed = TRUE;
+          g_message ("the server sent XML that is not well-formed; closing the connection");
+          xmpp_disconnect (w->xconn);
+          xmpp_run_once (w->xctx, 0);
+          if (w->fd >= 0)
+            shutdown (w->fd, SHUT_RDWR);
+          continue;
+        }
       /* The handshake ends inside one call; the stream features, and
        * with them the login, can come only in a later one. */
       if (w->leaf_check && w->xconn != NULL && xmpp_conn_is_secured (w->xconn))
@@ -467,6 +587,14 @@ release_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The password leaves libstrophe (its copy is wiped as it is freed). */
+static void
+worker_forget_pass (Worker *w)
+{
+  if (w->xconn != NULL && xmpp_conn_get_pass (w->xconn) != NULL)
+    xmpp_conn_set_pass (w->xconn, NULL);
+}
+
 /* libstrophe just failed with @mech and is about to try the next
  * mechanism in its order: never a weak one unless the admin allowed it.
  * Without a password libstrophe gives up instead (auth.c); the login then
@@ -488,7 +616,7 @@ worker_sasl_failed (Worker     *w,
 
   if (xgb_sasl_is_weak (w->sasl_order[i + 1]))
     {
-      xmpp_conn_set_pass (w->xconn, NULL);
+      worker_forget_pass (w);
       w->weak_blocked = TRUE;
     }
 }
@@ -517,7 +645,7 @@ worker_check_features (Worker     *w,
     g_message ("the server offers other SASL mechanisms to the login than to the probe");
   if (xgb_sasl_is_weak (order[0]) && !w->params->allow_weak_mechanisms)
     {
-      xmpp_conn_set_pass (w->xconn, NULL);
+      worker_forget_pass (w);
       g_clear_pointer (&w->weak_refused, g_strfreev);
       w->weak_refused = g_strdupv (offered);
     }
@@ -527,7 +655,8 @@ worker_check_features (Worker     *w,
 
 /* libstrophe's log: the only place it says why a login failed.  Lines
  * are matched against a few fixed messages and never stored: at debug
- * level they carry whole stanzas, SASL exchanges included. */
+ * level they carry whole stanzas, SASL exchanges included.  Only
+ * XGB_DEBUG=xmpp shows them, with the credentials redacted. */
 static void
 log_cb (void             *userdata,
         xmpp_log_level_t  level,
@@ -542,6 +671,8 @@ log_cb (void             *userdata,
 
   if (strcmp (msg, "Cannot authenticate with known methods") == 0)
     w->auth_failed = TRUE;
+  else if (level == XMPP_LEVEL_DEBUG && g_strcmp0 (area, "xmpp") == 0 && g_str_has_prefix (msg, "parse error ["))
+    w->parse_error = TRUE;
   else if (level == XMPP_LEVEL_DEBUG && g_str_has_prefix (msg, "RECV: <features ") &&
            strstr (msg, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL)
     worker_check_features (w, msg + strlen ("RECV: "));
@@ -574,6 +705,13 @@ log_cb (void             *userdata,
 
   if (level >= XMPP_LEVEL_ERROR && g_str_equal (area, "tls"))
     w->tls_failed = TRUE;
+
+  if (xmpp_debug_enabled ())
+    {
+      g_autofree char *safe = xgb_sasl_redact (msg);
+
+      g_log_structured (XMPP_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "MESSAGE", "%s: %s", area ? area : "", safe);
+    }
 }
 
 static int
@@ -875,6 +1013,10 @@ worker_failure (Worker *w,
   if (w->cert_changed)
     return changed_error (w->cert);
 
+  if (w->parse_error)
+    return g_error_new_literal (XGB_ERROR, XGB_ERROR_PROTOCOL,
+                                _("The server sent data that is not well-formed XML; the login was stopped."));
+
   if (w->weak_refused != NULL)
     {
       GError *policy_error = NULL;
@@ -937,6 +1079,48 @@ worker_failure (Worker *w,
                               _("The server closed the connection."));
 }
 
+/* Any whole stanza: the work on the next one starts from zero */
+static int
+stanza_done_cb (xmpp_conn_t   *conn,
+                xmpp_stanza_t *stanza,
+                void          *userdata)
+{
+  Worker *w = userdata;
+
+  w->work_us = 0;
+  return 1;
+}
+
+/* "condition (text)": the defined condition (RFC 6120 4.9.3) and the
+ * server's text, bounded and valid UTF-8; NULL when there is neither */
+static char *
+describe_stream_error (const xmpp_stream_error_t *stream_error)
+{
+  const char *condition = NULL;
+  g_autofree char *text = NULL;
+
+  for (xmpp_stanza_t *c = stream_error->stanza ? xmpp_stanza_get_children (stream_error->stanza) : NULL;
+       c != NULL; c = xmpp_stanza_get_next (c))
+    {
+      const char *name = xmpp_stanza_get_name (c);
+
+      if (name != NULL && g_strcmp0 (xmpp_stanza_get_ns (c), "urn:ietf:params:xml:ns:xmpp-streams") == 0 &&
+          strcmp (name, "text") != 0)
+        {
+          condition = name;
+          break;
+        }
+    }
+  if (stream_error->text != NULL)
+    text = g_utf8_make_valid (stream_error->text, MIN ((gssize) strlen (stream_error->text), 300));
+
+  if (condition != NULL && text != NULL)
+    return g_strdup_printf ("%s (%s)", condition, text);
+  if (condition != NULL)
+    return g_utf8_make_valid (condition, MIN ((gssize) strlen (condition), 64));
+  return g_steal_pointer (&text);
+}
+
 static void
 conn_cb (xmpp_conn_t         *conn,
          xmpp_conn_event_t    status,
@@ -951,8 +1135,14 @@ conn_cb (xmpp_conn_t         *conn,
     {
       watchdog_disarm (w);
       w->connected = TRUE;
+      /* Logged in: this thread needs the password and passphrase no more
+       * (the owner keeps them for a reconnect). */
+      worker_forget_pass (w);
+      xgb_login_params_forget_secrets (w->params);
       xmpp_handler_add (conn, iq_cb, NULL, "iq", NULL, w);
       xmpp_handler_add (conn, message_cb, NULL, "message", NULL, w);
+      xmpp_handler_add (conn, stanza_done_cb, NULL, NULL, NULL, w);
+      w->work_us = 0;
 
       /* Available, so that what the Broker sends to the bare JID reaches
        * this session: authorization requests, event notifications. */
@@ -987,14 +1177,28 @@ conn_cb (xmpp_conn_t         *conn,
        * where libstrophe's error is mostly OpenSSL's SSL_get_error()
        * code, not an errno: g_strerror() would tell nonsense (1 is
        * "Operation not permitted"). */
-      if (error != 0)
+      if (w->parse_error)
+        e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                        _("The server sent data that is not well-formed XML, so the app "
+                                          "closed the connection."));
+      else if (w->work_exceeded)
+        e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                _("Reading one answer of the server took more than %u seconds (it is very "
+                                  "large, or has very many lines or elements), so the app closed the connection."),
+                                MAX (1u, w->work_limit_ms / 1000));
+      else if (stream_error != NULL)
+        {
+          /* before the socket's error: a server that ends the stream
+           * with an error often resets the connection right after */
+          g_autofree char *detail = describe_stream_error (stream_error);
+
+          e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
+                                  _("The server ended the session with a stream error%s%s."),
+                                  detail ? ": " : "", detail ? detail : "");
+        }
+      else if (error != 0)
         e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
                                         _("The connection to the server was lost."));
-      else if (stream_error != NULL)
-        e->error = g_error_new (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
-                                _("The server ended the session with a stream error%s%s."),
-                                stream_error->text ? ": " : "",
-                                stream_error->text ? stream_error->text : "");
       else
         e->error = g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
                                         _("The server closed the connection."));
@@ -1003,6 +1207,20 @@ conn_cb (xmpp_conn_t         *conn,
     {
       e->error = worker_failure (w, error, stream_error);
       e->info = w->info ? xgb_session_info_copy (w->info) : NULL;
+    }
+  if (w->connected)
+    {
+      /* Only these may have reached the server; whatever the owner sent
+       * after is refused by cmd_send (EVENT_IQ_SEND_FAILED), never sent */
+      GPtrArray *sent = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, w->expected_from);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_ptr_array_add (sent, g_strdup (id));
+      g_ptr_array_add (sent, NULL);
+      e->sent = (GStrv) g_ptr_array_free (sent, FALSE);
     }
   w->connected = FALSE;
   g_hash_table_remove_all (w->expected_from);
@@ -1023,6 +1241,7 @@ typedef struct
   XgbLoginParams *params;
   guint           generation;
   guint           timeout_ms;
+  guint           work_ms;
   char           *id;
   char           *to;
   char           *text;
@@ -1151,6 +1370,9 @@ cmd_connect (gpointer data)
   w->params = g_steal_pointer (&c->params);
   w->generation = c->generation;
   w->timeout_ms = c->timeout_ms;
+  w->work_limit_ms = c->work_ms;
+  w->work_us = 0;
+  w->work_exceeded = FALSE;
   w->auth_failed = w->tls_failed = w->tls_missing = w->socket_failed = w->cert_failed = FALSE;
   w->socket_error = 0;
   g_clear_pointer (&w->cert_error, g_free);
@@ -1159,6 +1381,7 @@ cmd_connect (gpointer data)
   g_clear_pointer (&w->sasl_order, g_strfreev);
   g_clear_pointer (&w->weak_refused, g_strfreev);
   w->weak_blocked = w->leaf_check = w->cert_provisional = w->cert_changed = FALSE;
+  w->parse_error = w->parse_closed = FALSE;
 
   jid = xgb_jid_parse (w->params->jid, NULL);
   g_assert (jid != NULL);
@@ -1210,7 +1433,9 @@ cmd_connect (gpointer data)
 
   w->log.handler = log_cb;
   w->log.userdata = w;
-  w->xctx = xmpp_ctx_new (NULL, &w->log);
+  w->xctx = xmpp_ctx_new (&wiping_mem, &w->log);
+  if (xmpp_debug_enabled ())
+    xmpp_ctx_set_verbosity (w->xctx, 3);
   w->xconn = xmpp_conn_new (w->xctx);
   xmpp_conn_set_flags (w->xconn, XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_DISABLE_SM);
   xmpp_conn_set_jid (w->xconn, w->params->jid);
@@ -1452,6 +1677,7 @@ struct _XgbConnection
   guint               generation;
   guint               connect_timeout_ms;
   guint               iq_timeout_ms;
+  guint               work_limit_ms;
 
   GTask              *connect_task;
   gulong              connect_cancel_id;
@@ -1553,6 +1779,28 @@ fail_all_requests (XgbConnection *self,
                     g_error_new_literal (domain, code, message), FALSE);
 }
 
+/* The stream dropped: the requests that were written have an unknown
+ * outcome.  Those the worker had not written yet stay until it refuses
+ * them (EVENT_IQ_SEND_FAILED: not sent), so that the admin is not told
+ * "may or may not" about a request that never left.  @sent: %NULL when
+ * not known (then every request counts as written). */
+static void
+fail_sent_requests (XgbConnection      *self,
+                    const char * const *sent)
+{
+  const char *message = _("The connection was lost while waiting for the answer; the server may or may not have "
+                          "applied this request.");
+
+  if (sent == NULL)
+    {
+      fail_all_requests (self, XGB_ERROR, XGB_ERROR_CONNECTION_LOST, message);
+      return;
+    }
+  for (guint i = 0; sent[i] != NULL; i++)
+    request_finish (self, sent[i], NULL, g_error_new_literal (XGB_ERROR, XGB_ERROR_CONNECTION_LOST, message),
+                    FALSE);
+}
+
 static void
 set_state (XgbConnection      *self,
            XgbConnectionState  state)
@@ -1620,8 +1868,7 @@ owner_handle_event (gpointer data)
           g_clear_pointer (&self->info, xgb_session_info_free);
           self->info = g_steal_pointer (&e->info);
         }
-      fail_all_requests (self, XGB_ERROR, XGB_ERROR_CONNECTION_LOST,
-                         _("The connection was lost while waiting for the answer; the server may or may not have applied this request."));
+      fail_sent_requests (self, (const char * const *) e->sent);
       g_clear_error (&self->error);
       if (e->error != NULL)
         {
@@ -1791,6 +2038,7 @@ xgb_connection_init (XgbConnection *self)
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, request_free);
   self->connect_timeout_ms = XGB_CONNECTION_CONNECT_TIMEOUT_MS;
   self->iq_timeout_ms = XGB_CONNECTION_IQ_TIMEOUT_MS;
+  self->work_limit_ms = XGB_CONNECTION_STANZA_WORK_MS;
   g_snprintf (self->id_prefix, sizeof self->id_prefix, "xgb%08x", g_random_int ());
 }
 
@@ -1907,6 +2155,7 @@ xgb_connection_connect_async (XgbConnection       *self,
   c->params = xgb_login_params_copy (self->params);
   c->generation = ++self->generation;
   c->timeout_ms = self->connect_timeout_ms;
+  c->work_ms = self->work_limit_ms;
   g_clear_pointer (&self->info, xgb_session_info_free);
   g_mutex_lock (&self->worker->wd_lock);
   self->worker->wanted_generation = c->generation;
@@ -2282,4 +2531,20 @@ xgb_connection_set_iq_timeout (XgbConnection *self,
 {
   g_return_if_fail (XGB_IS_CONNECTION (self));
   self->iq_timeout_ms = MAX (timeout_ms, 10);
+}
+
+/**
+ * xgb_connection_set_stanza_work_limit:
+ * @limit_ms: how long reading one stanza may take, from the next login
+ *
+ * A stanza that costs more (libstrophe reads some shapes of very large
+ * stanzas in quadratic time) closes the connection with
+ * %XGB_ERROR_CONNECTION_LOST instead of holding every request up.
+ */
+void
+xgb_connection_set_stanza_work_limit (XgbConnection *self,
+                                      guint          limit_ms)
+{
+  g_return_if_fail (XGB_IS_CONNECTION (self));
+  self->work_limit_ms = MAX (limit_ms, 100);
 }

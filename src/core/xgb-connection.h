@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 /* style.md: the numbers of the connection */
 #define XGB_CONNECTION_CONNECT_TIMEOUT_MS 20000
 #define XGB_CONNECTION_IQ_TIMEOUT_MS      30000
+/* Reading one stanza may cost this much of the connection thread */
+#define XGB_CONNECTION_STANZA_WORK_MS     10000
 
 typedef enum
 {
@@ -112,6 +114,8 @@ void                xgb_connection_set_connect_timeout (XgbConnection        *se
                                                         guint                 timeout_ms);
 void                xgb_connection_set_iq_timeout     (XgbConnection         *self,
                                                        guint                  timeout_ms);
+void                xgb_connection_set_stanza_work_limit (XgbConnection      *self,
+                                                       guint                  limit_ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 

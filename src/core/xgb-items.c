@@ -174,7 +174,8 @@ xgb_item_summary (const char *payload,
           space = TRUE;
           continue;
         }
-      if (n_chars >= max_chars)
+      /* the space before it counts too */
+      if (n_chars + (space && out->len > 0 ? 1 : 0) >= max_chars)
         {
           g_string_append (out, "…");
           return g_string_free (g_steal_pointer (&out), FALSE);
@@ -296,6 +297,7 @@ struct _XgbItemList
   GStrv             ids;           /* MODE_IDS */
   guint             next_id;
   char             *after;         /* MODE_RSM: the last cursor */
+  XgbRsmWalk       *walk;          /* MODE_RSM: the cursors seen */
   guint             page_size;
   GPtrArray        *ahead;         /* of XgbItemRow*: read, not yet shown */
   gboolean          show_next;     /* show the page being read on arrival */
@@ -378,6 +380,7 @@ xgb_item_list_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_strfreev (self->ids);
   g_free (self->after);
+  g_clear_pointer (&self->walk, xgb_rsm_walk_free);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (xgb_item_list_parent_class)->finalize (object);
@@ -507,7 +510,22 @@ take_page (XgbItemList       *self,
   guint added = 0;
   /* A filter shows its matches as it finds them */
   gboolean show = self->show_next || self->filter != NULL;
-  GPtrArray *into = show ? self->rows : self->ahead;
+  GPtrArray *into;
+  GError *walk_error = NULL;
+
+  /* A server that repeats a page or never ends: that page is dropped,
+   * what was read before shows, and the list says why it stops */
+  if (self->mode == MODE_RSM && page->rsm != NULL && page->rsm->last != NULL && page->items->len > 0)
+    {
+      if (self->walk == NULL)
+        self->walk = xgb_rsm_walk_new ();
+      if (!xgb_rsm_walk_check (self->walk, page->rsm, &walk_error))
+        {
+          show = TRUE;
+          g_ptr_array_set_size (page->items, 0);
+        }
+    }
+  into = show ? self->rows : self->ahead;
 
   for (guint i = 0; i < page->items->len; i++)
     {
@@ -531,12 +549,19 @@ take_page (XgbItemList       *self,
         self->total = page->rsm->count;
       g_free (self->after);
       self->after = page->rsm ? g_strdup (page->rsm->last) : NULL;
-      if (page->rsm == NULL || self->after == NULL || page->items->len == 0 ||
+      if (page->rsm == NULL || self->after == NULL ||
+          (page->items->len == 0 && walk_error == NULL) ||
           (self->total >= 0 && self->scanned >= self->total))
         self->exhausted = TRUE;
       /* A server that ignored max answered everything at once. */
       if (page->rsm == NULL && page->items->len > asked)
         self->exhausted = TRUE;
+      if (walk_error != NULL && !self->exhausted)
+        {
+          g_clear_error (&self->error);
+          self->error = g_steal_pointer (&walk_error);
+        }
+      g_clear_error (&walk_error);
     }
   else
     {
@@ -588,7 +613,7 @@ page_cb (GObject      *object,
 
   /* A filter scans on by itself; a list reads the page after the one
    * it showed. */
-  if (!self->exhausted && (self->filter != NULL || shown))
+  if (!self->exhausted && self->error == NULL && (self->filter != NULL || shown))
     fetch_page (self, self->filter != NULL);
   else
     emit_changed (self);
@@ -698,7 +723,7 @@ first_cb (GObject      *object,
   self->mode = MODE_RSM;
   take_page (self, page, asked);
   g_clear_pointer (&page, xgb_pubsub_item_page_free);
-  if (!self->exhausted)
+  if (!self->exhausted && self->error == NULL)
     fetch_page (self, self->filter != NULL);
   else
     emit_changed (self);

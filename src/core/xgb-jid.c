@@ -63,7 +63,8 @@ check_local (const char  *local,
       gunichar c = g_utf8_get_char (p);
 
       /* RFC 7622 3.3.1: these are not allowed in a localpart. */
-      if (strchr ("\"&'/:<>@", (int) c) != NULL && c != 0)
+      /* ASCII only: strchr() would compare the low byte of any other */
+      if (c < 0x80 && strchr ("\"&'/:<>@", (int) c) != NULL && c != 0)
         {
           g_autofree char *msg = NULL;
           char buf[8] = { 0 };
@@ -117,7 +118,7 @@ check_domain (const char  *domain,
         }
       if (g_unichar_isspace (c) || is_forbidden_everywhere (c))
         return set_error (error, _("The server name contains a space or a control character."));
-      if (strchr ("\"&'/:<>@[]\\", (int) c) != NULL && c != 0)
+      if (c < 0x80 && strchr ("\"&'/:<>@[]\\", (int) c) != NULL && c != 0)
         {
           g_autofree char *msg = NULL;
           char buf[8] = { 0 };
@@ -131,6 +132,9 @@ check_domain (const char  *domain,
       if (label_len > LABEL_MAX)
         return set_error (error, _("A part of the server name between dots is longer than 63 bytes."));
     }
+  /* The one trailing dot allowed is gone already: "a.." ends empty */
+  if (label_len == 0)
+    return set_error (error, _("The server name contains an empty label (“..” or a leading dot)."));
 
   return TRUE;
 }
@@ -223,12 +227,15 @@ xgb_jid_parse (const char  *text,
   if (domain_len > 1 && domain[domain_len - 1] == '.')
     domain_len--;
 
-  if (!check_domain (domain, domain_len, error))
-    return NULL;
-
+  /* Checked in lower case, as it is kept: lower case may be longer
+   * ("İ" is 2 bytes, "i̇" 3) */
   {
     g_autofree char *raw = g_strndup (domain, domain_len);
-    jid->domain = g_utf8_strdown (raw, -1);
+    g_autofree char *lower = g_utf8_strdown (raw, -1);
+
+    if (!check_domain (lower, strlen (lower), error))
+      return NULL;
+    jid->domain = g_steal_pointer (&lower);
   }
 
   return g_steal_pointer (&jid);

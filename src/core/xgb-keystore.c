@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "xgb-keystore.h"
+#include "xgb-keystore-private.h"
 #include "xgb-login-params.h"
 
 /* A tool that takes longer than this is hanging (e.g. on a token). */
@@ -150,7 +151,7 @@ static void
 entry_set_cert (XgbKeystoreEntry *self,
                 XgbClientCert    *cert)
 {
-  g_autofree char *base = self->cert_file ? g_path_get_basename (self->cert_file) : NULL;
+  g_autofree char *base = self->cert_file ? g_filename_display_basename (self->cert_file) : NULL;
 
   g_set_object (&self->cert, cert);
   g_free (self->title);
@@ -616,7 +617,7 @@ scan_file (Scan              *scan,
 
   entry = entry_new (source);
   entry->cert_file = g_strdup (path);
-  entry->location = g_strdup (path);
+  entry->location = g_filename_display_name (path);   /* shown: UTF-8 */
   entry->can_log_in = TRUE;
 
   if (cert != NULL)
@@ -645,14 +646,14 @@ scan_file (Scan              *scan,
   else if (g_error_matches (error, XGB_CERT_ERROR, XGB_CERT_ERROR_NEEDS_PASSPHRASE))
     {
       entry->locked = TRUE;
-      entry->title = g_path_get_basename (path);
+      entry->title = g_filename_display_basename (path);
     }
   else
     {
       if (!strict)
         return;
       entry->can_log_in = FALSE;
-      entry->title = g_path_get_basename (path);
+      entry->title = g_filename_display_basename (path);
       g_free (entry->note);
       entry->note = g_strdup (error->message);
     }
@@ -1248,6 +1249,7 @@ import_thread (GTask        *task,
   XgbKeystore *self = source_object;
   const char *path = task_data;
   g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *shown = g_filename_display_basename (path);   /* for messages */
   g_autoptr(XgbClientCert) cert = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *copy = NULL;
@@ -1259,11 +1261,17 @@ import_thread (GTask        *task,
       return;
     }
 
-  /* A CRL is imported as such: it is checked against every certificate. */
+  /* A CRL is imported as such: it is checked against every certificate
+   * (so it must be one: junk would make every check inconclusive). */
   if (g_str_has_suffix (name, ".crl"))
     {
       GError *crl_error = NULL;
 
+      if (!xgb_crl_file_check (path, &crl_error))
+        {
+          g_task_return_error (task, crl_error);
+          return;
+        }
       copy = copy_private (self->dir, path, name, &crl_error);
       if (copy == NULL)
         g_task_return_error (task, crl_error);
@@ -1282,7 +1290,7 @@ import_thread (GTask        *task,
   if (cert != NULL && xgb_client_cert_is_ca (cert))
     {
       g_task_return_new_error (task, XGB_CERT_ERROR, XGB_CERT_ERROR_NOT_A_CERTIFICATE,
-                               _("“%s” is a certificate authority, not a login certificate."), name);
+                               _("“%s” is a certificate authority, not a login certificate."), shown);
       return;
     }
   if (cert != NULL && xgb_client_cert_get_format (cert) == XGB_CERT_FORMAT_PEM)
@@ -1292,7 +1300,7 @@ import_thread (GTask        *task,
         {
           g_task_return_new_error (task, XGB_CERT_ERROR, XGB_CERT_ERROR_NO_KEY,
                                    _("“%s” holds a certificate but no private key, and there is no NAME.key next to it. Import a PKCS#12 file, or a PEM file with the certificate and the key."),
-                                   name);
+                                   shown);
           return;
         }
     }
@@ -1595,6 +1603,14 @@ xgb_keystore_export_nss_async (XgbKeystore         *self,
                                _("Choose a passphrase for the exported file."));
       return;
     }
+  /* pk12util reads a password up to the end of the line: the file
+   * would get another passphrase than the one chosen */
+  if (strpbrk (passphrase, "\r\n") != NULL || (db_password != NULL && strpbrk (db_password, "\r\n") != NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A passphrase for the NSS tools cannot hold a line break."));
+      return;
+    }
 
   input = g_new0 (ExportInput, 1);
   input->nss_dir = g_strdup (entry->nss_dir);
@@ -1617,4 +1633,22 @@ xgb_keystore_export_nss_finish (XgbKeystore   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- for the fuzz targets (xgb-keystore-private.h) ------------------------------ */
+
+GPtrArray *
+_xgb_keystore_parse_certutil_list (const char *text)
+{
+  return parse_certutil_list (text);
+}
+
+GPtrArray *
+_xgb_keystore_parse_p11kit_modules (const char *text)
+{
+  Scan scan = { 0 };
+
+  scan.entries = g_ptr_array_new_with_free_func (g_object_unref);
+  parse_p11kit_modules (&scan, text);
+  return scan.entries;
 }

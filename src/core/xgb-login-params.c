@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "xgb-error.h"
+#include "xgb-input.h"
 #include "xgb-jid.h"
 #include "xgb-login-params.h"
 #include "xgb-tls.h"
@@ -33,10 +34,39 @@ xgb_secret_free (char *secret)
   if (secret == NULL)
     return;
 
-  /* A volatile pointer keeps the compiler from dropping the stores. */
-  for (volatile char *p = secret; *p != '\0'; p++)
-    *p = '\0';
+  xgb_secret_wipe (secret, strlen (secret));
   g_free (secret);
+}
+
+/**
+ * xgb_secret_wipe:
+ * @buffer: (nullable): memory that held a secret
+ * @length: its length in bytes
+ *
+ * Overwrites @buffer with zeros; unlike memset() before a free, the
+ * compiler may not drop this as a dead store.
+ */
+void
+xgb_secret_wipe (void  *buffer,
+                 gsize  length)
+{
+  if (buffer != NULL && length > 0)
+    explicit_bzero (buffer, length);
+}
+
+/**
+ * xgb_login_params_forget_secrets:
+ *
+ * Wipes and frees the password and the passphrase: for a copy of the
+ * login whose secrets are no longer needed (the login is done).
+ */
+void
+xgb_login_params_forget_secrets (XgbLoginParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  g_clear_pointer (&params->password, xgb_secret_free);
+  g_clear_pointer (&params->passphrase, xgb_secret_free);
 }
 
 XgbLoginParams *
@@ -150,6 +180,20 @@ xgb_login_params_validate (const XgbLoginParams  *params,
                        _("Invalid Broker JID: %s"), local_error->message);
           return FALSE;
         }
+    }
+
+  if (!xgb_host_validate (params->host, &local_error))
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("Invalid host: %s"), local_error->message);
+      return FALSE;
+    }
+  if (params->audit_topic != NULL && *params->audit_topic != '\0' &&
+      !xgb_node_name_validate (params->audit_topic, &local_error))
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                   _("Invalid audit topic: %s"), local_error->message);
+      return FALSE;
     }
 
   if (params->port > 65535)
@@ -289,6 +333,7 @@ xgb_password_read_file (const char  *path,
                         GError     **error)
 {
   g_autofree char *contents = NULL;
+  g_autofree char *shown = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize length = 0;
   gsize line_len;
@@ -308,21 +353,22 @@ xgb_password_read_file (const char  *path,
   line_len = eol != NULL ? (gsize) (eol - contents) : length;
   if (line_len > 0 && contents[line_len - 1] == '\r')
     line_len--;
+  shown = g_filename_display_name (path);   /* messages are UTF-8 */
 
   if (line_len == 0)
     g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
-                 _("The password file “%s” does not start with a password."), path);
+                 _("The password file “%s” does not start with a password."), shown);
   else if (line_len > XGB_PASSWORD_FILE_MAX)
     g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
-                 _("The first line of the password file “%s” is too long to be a password; is it the right file?"), path);
+                 _("The first line of the password file “%s” is too long to be a password; is it the right file?"), shown);
   else if (memchr (contents, '\0', line_len) != NULL ||
            !g_utf8_validate (contents, (gssize) line_len, NULL))
     g_set_error (error, XGB_ERROR, XGB_ERROR_FILE,
-                 _("The password in “%s” is not valid UTF-8 text."), path);
+                 _("The password in “%s” is not valid UTF-8 text."), shown);
   else
     password = g_strndup (contents, line_len);
 
-  memset (contents, 0, length);
+  xgb_secret_wipe (contents, length);
 
   return password;
 }

@@ -68,6 +68,9 @@ gboolean         xgb_login_params_has_pin   (const XgbLoginParams  *params,
 char            *xgb_password_read_file     (const char            *path,
                                              GError               **error);
 void             xgb_secret_free            (char                  *secret);
+void             xgb_secret_wipe            (void                  *buffer,
+                                             gsize                  length);
+void             xgb_login_params_forget_secrets (XgbLoginParams   *params);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbLoginParams, xgb_login_params_free)
 

@@ -429,6 +429,7 @@ struct _XgbNodeTree
   guint             walk_in_flight;
   guint             n_loaded;
   GError           *error;
+  XgbRsmWalk       *pages;       /* the top level's cursors */
 };
 
 G_DEFINE_FINAL_TYPE (XgbNodeTree, xgb_node_tree, G_TYPE_OBJECT)
@@ -473,6 +474,7 @@ xgb_node_tree_finalize (GObject *object)
   g_clear_pointer (&self->walked, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->pages, xgb_rsm_walk_free);
   g_free (self->separator);
 
   G_OBJECT_CLASS (xgb_node_tree_parent_class)->finalize (object);
@@ -701,9 +703,20 @@ insert_item (XgbNodeTree  *self,
              GHashTable   *batches)
 {
   g_autoptr(XgbNode) node = NULL;
-  GListStore *store = parent ? children_of (parent) : self->root;
+  GListStore *store;
   const char *cut = NULL;
-  const char *label = label_of (self, item->node, &cut);
+  const char *label;
+
+  /* A listing may name a node twice (RSM pages of a set that changed
+   * meanwhile): one row, the one xgb_node_tree_lookup() finds.  Only
+   * collections share their children. */
+  if ((!self->nests || parent == NULL) && g_hash_table_contains (self->by_path, item->node))
+    {
+      g_free (key);
+      return;
+    }
+  store = parent ? children_of (parent) : self->root;
+  label = label_of (self, item->node, &cut);
 
   if (cut != NULL)
     {
@@ -781,6 +794,17 @@ take_page (XgbNodeTree       *self,
            XgbPubsubNodePage *page)
 {
   gboolean more;
+  GError *error = NULL;
+
+  /* A server that repeats a page, or pages without end: that page is
+   * dropped and the listing ends with the reason */
+  if (page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+      !xgb_rsm_walk_check (self->pages, page->rsm, &error))
+    {
+      g_clear_error (&self->error);
+      self->error = error;
+      g_ptr_array_set_size (page->nodes, 0);
+    }
 
   {
     /* Sorted once, so that each chunk goes into each list in one run */
@@ -799,13 +823,15 @@ take_page (XgbNodeTree       *self,
         g_ptr_array_add (self->pending, p);
         page->nodes->pdata[i] = NULL;
       }
-    qsort (self->pending->pdata + first, self->pending->len - first, sizeof (gpointer), compare_pending);
+    /* An empty array may have no storage at all */
+    if (self->pending->len > first)
+      qsort (self->pending->pdata + first, self->pending->len - first, sizeof (gpointer), compare_pending);
   }
   if (self->insert_id == 0 && has_pending (self))
     self->insert_id = g_idle_add (insert_chunk_cb, self);
 
   /* Servers that ignore RSM answered with everything. */
-  more = page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+  more = error == NULL && page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
          (page->rsm->count < 0 ||
           self->n_loaded + (self->pending->len - self->next_pending) < (guint64) page->rsm->count);
   if (more)
@@ -863,6 +889,8 @@ xgb_node_tree_load (XgbNodeTree *self)
   if (self->listing)
     return;
   self->listing = TRUE;
+  g_clear_pointer (&self->pages, xgb_rsm_walk_free);
+  self->pages = xgb_rsm_walk_new ();
   g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
   list_page (self, NULL);
 }
@@ -887,6 +915,8 @@ xgb_node_tree_load_page (XgbNodeTree       *self,
   if (self->listing)
     return;
   self->listing = TRUE;
+  g_clear_pointer (&self->pages, xgb_rsm_walk_free);
+  self->pages = xgb_rsm_walk_new ();
   g_object_notify_by_pspec (G_OBJECT (self), tree_properties[TREE_PROP_LOADING]);
   take_page (self, owned);
 }
@@ -897,6 +927,7 @@ typedef struct
   XgbNode     *node;
   guint        n_seen;
   gboolean     walking;   /* opened by xgb_node_tree_walk() */
+  XgbRsmWalk  *pages;
 } Expand;
 
 static void
@@ -917,7 +948,17 @@ children_cb (GObject      *object,
   if (page != NULL)
     {
       g_autoptr(GHashTable) batches = batches_new ();
+      GError *walk_error = NULL;
 
+      /* The same page again, or pages without end: dropped, and the
+       * tree says why the collection's listing stopped */
+      if (page->rsm != NULL && page->rsm->last != NULL && page->nodes->len > 0 &&
+          !xgb_rsm_walk_check (e->pages, page->rsm, &walk_error))
+        {
+          g_clear_error (&tree->error);
+          tree->error = walk_error;
+          g_ptr_array_set_size (page->nodes, 0);
+        }
       for (guint i = 0; i < page->nodes->len; i++)
         {
           XgbDiscoItem *item = page->nodes->pdata[i];
@@ -955,6 +996,7 @@ children_cb (GObject      *object,
     walk_next (tree);
   g_object_unref (e->node);
   g_object_unref (e->tree);
+  xgb_rsm_walk_free (e->pages);
   g_free (e);
 }
 
@@ -977,6 +1019,7 @@ open_node (XgbNodeTree *self,
   e->tree = g_object_ref (self);
   e->node = g_object_ref (node);
   e->walking = walking;
+  e->pages = xgb_rsm_walk_new ();
   if (walking)
     self->walk_in_flight++;
   request_children (e, NULL);

@@ -15,8 +15,10 @@
 
 #include "xgb-error.h"
 #include "xgb-form.h"
+#include "xgb-input.h"
 #include "xgb-jid.h"
 #include "xgb-pubsub.h"
+#include "xgb-pubsub-private.h"
 #include "xgb-request.h"
 #include "xgb-xml.h"
 
@@ -603,7 +605,11 @@ parse_node_info (const xmlNode  *iq,
       XgbDiscoIdentity *identity = disco->identities->pdata[i];
 
       if (g_strcmp0 (identity->category, "pubsub") == 0 && identity->name != NULL)
-        info->title = g_strdup (identity->name);
+        {
+          /* several may have a name: the last one counts */
+          g_free (info->title);
+          info->title = g_strdup (identity->name);
+        }
     }
   /* pubsub#meta-data (XEP-0128) names the title too */
   if (info->title == NULL)
@@ -699,6 +705,19 @@ xgb_pubsub_service_create_async (XgbPubsubService    *self,
   g_task_set_source_tag (task, xgb_pubsub_service_create_async);
   g_task_set_task_data (task, g_strdup (node), g_free);
 
+  /* A name XML cannot carry, or one the server would get changed (a
+   * newline in an attribute arrives as a space), is never sent */
+  {
+    GError *error = NULL;
+
+    if (node != NULL && !xgb_node_name_validate (node, &error))
+      {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+      }
+  }
+
   create = node ? g_markup_printf_escaped ("<create node='%s'/>", node) : g_strdup ("<create/>");
   if (config != NULL)
     configure = g_strconcat ("<configure>", config, "</configure>", NULL);
@@ -787,6 +806,35 @@ xgb_pubsub_service_set_config_async (XgbPubsubService    *self,
                       xgb_pubsub_service_set_config_async, cancellable, callback, user_data);
 }
 
+/* The JIDs of an owner's change: all valid, or nothing is sent (a
+ * newline would reach the server as a space, a control character not at
+ * all).  Reports the error to @callback. */
+static gboolean
+check_jids (XgbPubsubService    *self,
+            GPtrArray           *entries,
+            gpointer             source_tag,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  gboolean affiliations = source_tag == (gpointer) xgb_pubsub_service_set_affiliations_async;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char *jid = affiliations ? ((XgbPubsubAffiliation *) entries->pdata[i])->jid
+                                     : ((XgbPubsubSubscription *) entries->pdata[i])->jid;
+
+      if (!xgb_jid_is_valid (jid))
+        {
+          g_autofree char *quoted = xgb_input_quote (jid);
+
+          g_task_report_new_error (self, callback, user_data, source_tag, XGB_ERROR, XGB_ERROR_INVALID_ARGUMENT,
+                                   _("“%s” is not a valid JID; nothing was sent."), quoted);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 void
 xgb_pubsub_service_set_affiliations_async (XgbPubsubService    *self,
                                            const char          *node,
@@ -798,6 +846,8 @@ xgb_pubsub_service_set_affiliations_async (XgbPubsubService    *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GString) detail = g_string_new (NULL);
 
+  if (!check_jids (self, affiliations, xgb_pubsub_service_set_affiliations_async, callback, user_data))
+    return;
   for (guint i = 0; i < affiliations->len; i++)
     {
       XgbPubsubAffiliation *a = affiliations->pdata[i];
@@ -832,6 +882,8 @@ xgb_pubsub_service_set_subscriptions_async (XgbPubsubService    *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GString) detail = g_string_new (NULL);
 
+  if (!check_jids (self, subscriptions, xgb_pubsub_service_set_subscriptions_async, callback, user_data))
+    return;
   for (guint i = 0; i < subscriptions->len; i++)
     {
       XgbPubsubSubscription *s = subscriptions->pdata[i];
@@ -2331,4 +2383,36 @@ xgb_pubsub_service_set_options_async (XgbPubsubService    *self,
 
   change_async (self, "subscription-options", node, jid, payload,
                 xgb_pubsub_service_set_options_async, cancellable, callback, user_data);
+}
+
+/* --- for the fuzz targets (xgb-pubsub-private.h) --------------------- */
+
+XgbPubsubNodePage *
+_xgb_pubsub_parse_node_page (const xmlNode  *iq,
+                             GError        **error)
+{
+  return parse_node_page (iq, NULL, error);
+}
+
+XgbPubsubNodeInfo *
+_xgb_pubsub_parse_node_info (const xmlNode  *iq,
+                             const char     *node,
+                             GError        **error)
+{
+  return parse_node_info (iq, (gpointer) node, error);
+}
+
+xmlDoc *
+_xgb_pubsub_parse_form_reply (const xmlNode  *iq,
+                              const char     *element,
+                              GError        **error)
+{
+  return parse_form_reply (iq, (gpointer) element, error);
+}
+
+XgbPubsubItemIds *
+_xgb_pubsub_parse_item_ids (const xmlNode  *iq,
+                            GError        **error)
+{
+  return parse_item_ids (iq, NULL, error);
 }

@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "xgb-error.h"
 #include "xgb-rsm.h"
 #include "xgb-xml.h"
 
@@ -115,4 +119,87 @@ xgb_rsm_result_free (XgbRsmResult *result)
   g_free (result->first);
   g_free (result->last);
   g_free (result);
+}
+
+/* --- walking through the pages ------------------------------------- */
+
+struct _XgbRsmWalk
+{
+  GHashTable *cursors;   /* every 'last' seen */
+  guint       pages;
+};
+
+/**
+ * xgb_rsm_walk_new:
+ *
+ * Watches the pages of one paged listing: a server that sends the same
+ * page again, or pages without end, is stopped (and said so) instead of
+ * being asked forever.
+ */
+XgbRsmWalk *
+xgb_rsm_walk_new (void)
+{
+  XgbRsmWalk *walk = g_new0 (XgbRsmWalk, 1);
+
+  walk->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return walk;
+}
+
+/**
+ * xgb_rsm_walk_check:
+ * @page: the set of the page just read, whose 'last' the caller is about
+ *   to ask the next page after
+ *
+ * Returns: %TRUE when asking for the next page is sound; %FALSE with
+ *   @error (%XGB_ERROR_PROTOCOL) when the server repeats a page (a
+ *   'last' seen before: the same page would come again and again) or has
+ *   sent %XGB_RSM_MAX_PAGES pages without a total (or more than its
+ *   total)
+ */
+gboolean
+xgb_rsm_walk_check (XgbRsmWalk          *walk,
+                    const XgbRsmResult  *page,
+                    GError             **error)
+{
+  g_return_val_if_fail (walk != NULL, FALSE);
+  g_return_val_if_fail (page != NULL && page->last != NULL, FALSE);
+
+  walk->pages++;
+  if (g_hash_table_contains (walk->cursors, page->last))
+    {
+      g_autofree char *shown = g_utf8_make_valid (page->last, MIN ((gssize) strlen (page->last), 80));
+
+      g_set_error (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                   _("The server sent the same page again (the page ending at “%s”, after %u pages). "
+                     "Reading stopped here: the list may be incomplete."),
+                   shown, walk->pages);
+      return FALSE;
+    }
+  if ((page->count < 0 || walk->pages > page->count) && walk->pages >= XGB_RSM_MAX_PAGES)
+    {
+      g_set_error (error, XGB_ERROR, XGB_ERROR_PROTOCOL,
+                   _("The server sent %u pages without an end or a total. Reading stopped here: "
+                     "the list may be incomplete."),
+                   walk->pages);
+      return FALSE;
+    }
+  g_hash_table_add (walk->cursors, g_strdup (page->last));
+  return TRUE;
+}
+
+/* How many pages were checked */
+guint
+xgb_rsm_walk_get_pages (XgbRsmWalk *walk)
+{
+  g_return_val_if_fail (walk != NULL, 0);
+  return walk->pages;
+}
+
+void
+xgb_rsm_walk_free (XgbRsmWalk *walk)
+{
+  if (walk == NULL)
+    return;
+  g_hash_table_unref (walk->cursors);
+  g_free (walk);
 }

@@ -35,4 +35,20 @@ void           xgb_rsm_result_free   (XgbRsmResult  *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbRsmResult, xgb_rsm_result_free)
 
+/* A walk through a paged list stops after this many pages when the
+ * server gives no total (or more pages than its total): a server that
+ * never ends its pages must not keep the app asking forever. */
+#define XGB_RSM_MAX_PAGES 1000
+
+typedef struct _XgbRsmWalk XgbRsmWalk;
+
+XgbRsmWalk    *xgb_rsm_walk_new      (void);
+gboolean       xgb_rsm_walk_check    (XgbRsmWalk         *walk,
+                                      const XgbRsmResult *page,
+                                      GError            **error);
+guint          xgb_rsm_walk_get_pages (XgbRsmWalk        *walk);
+void           xgb_rsm_walk_free     (XgbRsmWalk         *walk);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XgbRsmWalk, xgb_rsm_walk_free)
+
 G_END_DECLS

@@ -188,3 +188,110 @@ xgb_sasl_check_policy (const char * const  *offered,
 
   return TRUE;
 }
+
+/* Elements whose text is a secret or computed from one: the SASL
+ * exchange (RFC 6120 6.4), SASL2's (XEP-0388), legacy authentication's
+ * password and digest (XEP-0078), a component's handshake (XEP-0114) and
+ * in-band registration's password (XEP-0077). */
+static gboolean
+is_secret_element (const char *name,
+                   gsize       len)
+{
+  static const char * const secret[] = {
+    "auth", "response", "challenge", "success", "initial-response", "additional-data",
+    "password", "digest", "handshake",
+  };
+  const char *colon = memchr (name, ':', len);
+
+  if (colon != NULL)
+    {
+      len -= (gsize) (colon + 1 - name);
+      name = colon + 1;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
+    if (strlen (secret[i]) == len && strncmp (name, secret[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * xgb_sasl_redact:
+ * @text: a line of libstrophe's log, e.g. "SENT: <auth …>…</auth>"
+ *
+ * Replaces the text of every element that carries a credential (the SASL
+ * exchange, a legacy-authentication password, …) with "[redacted]",
+ * whatever else the line holds, so that a debug log can be shared.  An
+ * element cut off at the end of @text is redacted to the end.
+ *
+ * Returns: (transfer full): the line without credentials
+ */
+char *
+xgb_sasl_redact (const char *text)
+{
+  GString *out;
+  const char *p;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  out = g_string_sized_new (strlen (text));
+  p = text;
+  while (*p != '\0')
+    {
+      const char *lt = strchr (p, '<');
+      const char *name;
+      const char *end;
+      gsize name_len;
+      char quote = 0;
+
+      if (lt == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, lt - p);
+      p = lt;
+
+      name = lt + 1;
+      name_len = strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-");
+      if (name_len == 0 || !is_secret_element (name, name_len))
+        {
+          g_string_append_c (out, '<');
+          p++;
+          continue;
+        }
+
+      /* the end of the start tag; a '>' may stand inside an attribute */
+      for (end = name + name_len; *end != '\0'; end++)
+        {
+          if (quote != 0)
+            {
+              if (*end == quote)
+                quote = 0;
+            }
+          else if (*end == '"' || *end == '\'')
+            quote = *end;
+          else if (*end == '>')
+            break;
+        }
+      if (*end == '\0')
+        {
+          /* cut off inside the start tag: its attributes are no secret */
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, end + 1 - p);
+      p = end + 1;
+      if (end[-1] == '/')
+        continue;   /* <auth/>: empty */
+
+      /* the text up to the next tag is the secret */
+      end = strchr (p, '<');
+      if (end == NULL)
+        end = p + strlen (p);
+      if (end > p)
+        g_string_append (out, "[redacted]");
+      p = end;
+    }
+
+  return g_string_free (out, FALSE);
+}

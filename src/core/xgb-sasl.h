@@ -19,5 +19,6 @@ gboolean    xgb_sasl_check_policy     (const char * const  *offered,
                                        gboolean             has_password,
                                        gboolean             allow_weak,
                                        GError             **error);
+char       *xgb_sasl_redact           (const char          *text);
 
 G_END_DECLS

@@ -28,6 +28,7 @@
 
 #include "xgb-error.h"
 #include "xgb-tls.h"
+#include "xgb-tls-private.h"
 
 /* A server that sends more than this before its features is not an XMPP
  * server we want to talk to. */
@@ -91,7 +92,11 @@ tls_init_once (GError **error)
       return FALSE;
     }
   close (fd);
-  if (!g_file_set_contents (config_path, conf->str, (gssize) conf->len, &local_error))
+  /* In place, keeping the 0600 of the temp file: g_file_set_contents()
+   * would replace it with a file as open as the umask allows (0666 under
+   * umask 000), which anyone could change before OpenSSL reads it. */
+  if (!g_file_set_contents_full (config_path, conf->str, (gssize) conf->len,
+                                 G_FILE_SET_CONTENTS_NONE, 0600, &local_error))
     {
       g_set_error (error, XGB_ERROR, XGB_ERROR_TLS,
                    _("Cannot write the TLS configuration: %s"), local_error->message);
@@ -579,6 +584,27 @@ probe_handshake (Probe       *p,
 }
 
 /**
+ * _xgb_tls_extract_features:
+ * @received: what the server sent after the TLS handshake, up to the end
+ *   of its stream features (or of the stream)
+ *
+ * Returns: (transfer full) (nullable): the `<stream:features>` element,
+ *   or %NULL when there is none
+ */
+char *
+_xgb_tls_extract_features (const char *received)
+{
+  const char *features = strstr (received, "<stream:features");
+  const char *end;
+
+  if (features == NULL)
+    return NULL;
+  end = strstr (features, "</stream:features>");
+  return end ? g_strndup (features, (gsize) (end - features) + strlen ("</stream:features>"))
+             : g_strdup (features);
+}
+
+/**
  * xgb_tls_probe_run:
  * @host: (nullable): where to connect; %NULL uses @domain's DNS SRV
  *   record for xmpp-client, then @domain itself
@@ -609,7 +635,6 @@ xgb_tls_probe_run (const char    *host,
   Probe p = { .fd = -1 };
   STACK_OF (X509) *chain;
   long verify;
-  const char *features;
 
   g_return_val_if_fail (domain != NULL, NULL);
 
@@ -724,14 +749,7 @@ xgb_tls_probe_run (const char    *host,
   if (!probe_write (&p, header, error) ||
       !probe_read_until (&p, "</stream:features>", "</stream:stream>", error))
     goto fail;
-  features = strstr (p.in->str, "<stream:features");
-  if (features != NULL)
-    {
-      const char *end = strstr (features, "</stream:features>");
-
-      probe->features = end ? g_strndup (features, (gsize) (end - features) + strlen ("</stream:features>"))
-                            : g_strdup (features);
-    }
+  probe->features = _xgb_tls_extract_features (p.in->str);
 
   SSL_shutdown (p.ssl);
   SSL_free (p.ssl);

@@ -304,8 +304,11 @@ local_read_cb (GObject      *object,
       return;
     }
   self->n_local = entries->len;
-  for (guint i = 0; i < entries->len; i++)
-    add_entry (self, g_steal_pointer (&entries->pdata[i]), XGB_AUDIT_SOURCE_LOCAL);
+  /* Newest first, so that each row goes to the end of the sorted list:
+   * inserted at the top, every row would make the view bind all its
+   * visible rows anew (minutes for a long log) */
+  for (guint i = entries->len; i > 0; i--)
+    add_entry (self, g_steal_pointer (&entries->pdata[i - 1]), XGB_AUDIT_SOURCE_LOCAL);
   update_status (self);
 }
 

@@ -21,6 +21,7 @@
 #include "xgb-items-view.h"
 #include "xgb-subscriptions-view.h"
 #include "xgb-form-view.h"
+#include "xgb-input.h"
 #include "xgb-xml.h"
 
 struct _XgbBrowserView
@@ -443,12 +444,19 @@ membership_name (XgbBrowserView *self,
                  const char     *empty_message)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autoptr(GError) error = NULL;
 
   if (self->current == NULL || xgb_node_get_name (self->current) == NULL || self->tree == NULL)
     return NULL;
   if (*name == '\0')
     {
       gtk_label_set_text (status, empty_message);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      return NULL;
+    }
+  if (!xgb_node_name_validate (name, &error))
+    {
+      gtk_label_set_text (status, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (entry));
       return NULL;
     }
@@ -900,10 +908,15 @@ update_status (XgbBrowserView *self)
   else if (loading)
     /* Never "no match" before everything is known. */
     text = g_strdup_printf (_("%u matching so far; scanned %u topics, still loading…"), shown, total);
-  else if (shown == 0 && xgb_node_tree_get_nests (self->tree))
-    text = g_strdup_printf (_("No node matches “%s” (all %u scanned)"), self->filter_text, total);
   else if (shown == 0)
-    text = g_strdup_printf (_("No topic matches “%s” (all %u scanned)"), self->filter_text, total);
+    {
+      /* (the filter may be 65 535 characters long) */
+      g_autofree char *quoted = xgb_input_quote (self->filter_text);
+
+      text = xgb_node_tree_get_nests (self->tree)
+        ? g_strdup_printf (_("No node matches “%s” (all %u scanned)"), quoted, total)
+        : g_strdup_printf (_("No topic matches “%s” (all %u scanned)"), quoted, total);
+    }
   else if (xgb_node_tree_get_nests (self->tree))
     text = g_strdup_printf (_("%u of %u nodes match"), shown, total);
   else

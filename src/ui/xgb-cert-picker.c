@@ -634,7 +634,7 @@ imported_cb (GObject      *object,
       return;
     }
 
-  name = g_path_get_basename (path);
+  name = g_filename_display_basename (path);
   message = g_str_has_suffix (path, ".crl")
     ? g_strdup_printf (_("Imported the CRL “%s”: certificates of its issuer are checked against it."), name)
     : g_strdup_printf (_("Imported “%s” into the app’s keystore."), name);

@@ -16,6 +16,7 @@
 
 #include "xgb-create-dialog.h"
 #include "xgb-form-view.h"
+#include "xgb-input.h"
 #include "xgb-xml.h"
 #include "xgb-jid.h"
 
@@ -30,6 +31,7 @@ struct _XgbCreateDialog
   GtkCheckButton *collection_check;
   GtkDropDown    *access_drop_down;
   GtkEntry       *title_entry;
+  GtkLabel       *title_error;
   GtkEntry       *publishers_entry;
   GtkEntry       *consumers_entry;
   GtkLabel       *jids_error;
@@ -96,13 +98,17 @@ parse_jids (const char  *text,
       jid = xgb_jid_parse (parts[i], &error);
       if (jid == NULL)
         {
-          *message = g_strdup_printf (_("“%s”: %s"), parts[i], error->message);
+          g_autofree char *quoted = xgb_input_quote (parts[i]);
+
+          *message = g_strdup_printf (_("“%s”: %s"), quoted, error->message);
           return NULL;
         }
       /* Providers and Consumers are accounts; a bare word is a typo. */
       if (xgb_jid_get_local (jid) == NULL)
         {
-          *message = g_strdup_printf (_("“%s” is not an account address like sensor@example.org."), parts[i]);
+          g_autofree char *quoted = xgb_input_quote (parts[i]);
+
+          *message = g_strdup_printf (_("“%s” is not an account address like sensor@example.org."), quoted);
           return NULL;
         }
       bare = xgb_jid_to_bare (jid);
@@ -119,26 +125,24 @@ validate (XgbCreateDialog *self)
   g_autofree char *jid_message = NULL;
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
   const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_entry));
-  gboolean bad_name = FALSE;
+  g_autoptr(GError) error = NULL;
 
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      bad_name = TRUE;
-
-  if (*name == '\0')
+  if (!xgb_node_name_validate (name, &error))
     {
-      show_error (self->name_error, GTK_WIDGET (self->name_entry), _("Enter a name for the node."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
-      return NULL;
-    }
-  if (bad_name || strlen (name) > 1023)
-    {
-      show_error (self->name_error, GTK_WIDGET (self->name_entry),
-                  _("A node name has no control characters and at most 1023 bytes."));
+      show_error (self->name_error, GTK_WIDGET (self->name_entry), error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
       return NULL;
     }
   show_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
+
+  /* The title goes into a form field: one line, nothing XML cannot carry */
+  if (!self->advanced_loaded && !xgb_line_validate (title, &error))
+    {
+      show_error (self->title_error, GTK_WIDGET (self->title_entry), error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+      return NULL;
+    }
+  show_error (self->title_error, GTK_WIDGET (self->title_entry), NULL);
 
   request->publishers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->publishers_entry)), &jid_message);
   if (request->publishers != NULL)
@@ -162,10 +166,17 @@ validate (XgbCreateDialog *self)
     request->parents = g_strv_builder_end (builder);
   }
 
+  for (guint i = 0; request->parents[i] != NULL; i++)
+    if (!xgb_node_name_validate (request->parents[i], &error))
+      {
+        show_error (self->send_error, GTK_WIDGET (self->parents_entry), error->message);
+        gtk_widget_grab_focus (GTK_WIDGET (self->parents_entry));
+        return NULL;
+      }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->parents_entry), "error");
+
   if (self->advanced_loaded)
     {
-      g_autoptr(GError) error = NULL;
-
       /* What differs from the server's defaults, checked field by field */
       request->config = xgb_form_view_build_changes (self->advanced_view, &error);
       if (request->config == NULL)
@@ -246,6 +257,12 @@ static void
 name_changed_cb (XgbCreateDialog *self)
 {
   show_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
+}
+
+static void
+title_changed_cb (XgbCreateDialog *self)
+{
+  show_error (self->title_error, GTK_WIDGET (self->title_entry), NULL);
 }
 
 static void
@@ -394,6 +411,7 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, collection_check);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, access_drop_down);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, title_error);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, jids_error);
@@ -407,6 +425,7 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, advanced_expanded_cb);
   gtk_widget_class_bind_template_callback (widget_class, jids_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
 

@@ -637,6 +637,8 @@ retracted_cb (GObject      *object,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   guint n_cancelled = 0;
+  guint n_not_sent = 0;
+  guint n_unknown = 0;
   guint n_failed = 0;
   const char *first_failure = NULL;
 
@@ -659,6 +661,13 @@ retracted_cb (GObject      *object,
         g_ptr_array_add (gone, r->id);
       else if (g_error_matches (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         n_cancelled++;
+      /* The connection dropped: those never written are still there,
+       * those in flight may or may not be gone */
+      else if (g_error_matches (r->error, XGB_ERROR, XGB_ERROR_NOT_CONNECTED))
+        n_not_sent++;
+      else if (g_error_matches (r->error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST) ||
+               g_error_matches (r->error, XGB_ERROR, XGB_ERROR_TIMEOUT))
+        n_unknown++;
       else
         {
           n_failed++;
@@ -681,6 +690,24 @@ retracted_cb (GObject      *object,
                                                  "%u were not deleted: cancelled before they were sent.",
                                                  n_cancelled),
                               n_cancelled);
+    }
+  if (n_not_sent > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u was not deleted: the connection was lost before it was sent.",
+                                                 "%u were not deleted: the connection was lost before they were sent.",
+                                                 n_not_sent),
+                              n_not_sent);
+    }
+  if (n_unknown > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "For %u the Broker did not answer: it may or may not be deleted; reload to see.",
+                                                 "For %u the Broker did not answer: they may or may not be deleted; reload to see.",
+                                                 n_unknown),
+                              n_unknown);
     }
   if (n_failed > 0)
     {

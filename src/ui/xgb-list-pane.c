@@ -67,9 +67,25 @@ void
 xgb_list_pane_set_busy (XgbListPane *pane,
                         gboolean     busy)
 {
+  GtkRoot *root = gtk_widget_get_root (pane->add_box);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  /* An address entered with Enter: the entry must lose the focus before
+   * it turns insensitive (GTK complains otherwise), and gets it back
+   * for the next address */
+  if (busy && focus != NULL && gtk_widget_is_ancestor (focus, pane->add_box))
+    {
+      gtk_root_set_focus (root, NULL);
+      pane->refocus = TRUE;
+    }
   pane->busy = busy;
   gtk_widget_set_sensitive (GTK_WIDGET (pane->list), !busy);
   gtk_widget_set_sensitive (pane->add_box, !busy && pane->current != NULL);
+  if (!busy && pane->refocus && gtk_widget_get_sensitive (pane->add_box))
+    {
+      pane->refocus = FALSE;
+      gtk_widget_grab_focus (GTK_WIDGET (pane->jid_entry));
+    }
 }
 
 /**

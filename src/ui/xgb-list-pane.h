@@ -24,6 +24,7 @@ typedef struct
   GPtrArray        *current;       /* as last read from the server */
   GCancellable     *cancellable;
   gboolean          busy;
+  gboolean          refocus;       /* the entry had the focus before busy */
 } XgbListPane;
 
 #define XGB_LIST_PANE_BIND(widget_class, Type, member)                                                    \

@@ -35,6 +35,7 @@
 #include "xgb-cert-picker.h"
 #include "xgb-cert.h"
 #include "xgb-confirm-dialog.h"
+#include "xgb-input.h"
 #include "xgb-jid.h"
 #include "xgb-keystore.h"
 #include "xgb-login-view.h"
@@ -81,6 +82,7 @@ struct _XgbLoginView
   GtkLabel         *remember_note;
   GtkCheckButton   *allow_weak_check;
   GtkEntry         *audit_entry;
+  GtkLabel         *audit_error;
 
   /* saved accounts */
   XgbAccounts      *accounts;           /* NULL without the schemas */
@@ -175,6 +177,8 @@ validate (XgbLoginView *self)
   g_autofree char *port_text = entry_text (self->port_entry);
   g_autofree char *ca_file = entry_text (self->ca_file_entry);
   g_autofree char *broker_text = entry_text (self->broker_entry);
+  g_autofree char *host_text = entry_text (self->host_entry);
+  g_autofree char *audit_text = entry_text (self->audit_entry);
   g_autoptr(XgbJid) jid = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *first_invalid = NULL;
@@ -222,14 +226,24 @@ validate (XgbLoginView *self)
   else
     set_field_error (GTK_WIDGET (self->password_entry), self->password_error, NULL);
 
+  /* The host and the port share the line below them */
   parse_port (port_text, &port_message);
+  set_field_error (GTK_WIDGET (self->host_entry), self->port_error, NULL);
   set_field_error (GTK_WIDGET (self->port_entry), self->port_error, port_message);
   if (port_message != NULL && first_invalid == NULL)
     first_invalid = GTK_WIDGET (self->port_entry);
+  if (!xgb_host_validate (host_text, &error))
+    {
+      set_field_error (GTK_WIDGET (self->host_entry), self->port_error, error->message);
+      if (first_invalid == NULL || first_invalid == GTK_WIDGET (self->port_entry))
+        first_invalid = GTK_WIDGET (self->host_entry);
+    }
+  g_clear_error (&error);
 
   if (ca_file != NULL && g_access (ca_file, R_OK) != 0)
     {
-      g_autofree char *msg = g_strdup_printf (_("Cannot read “%s”."), ca_file);
+      g_autofree char *quoted = xgb_input_quote (ca_file);
+      g_autofree char *msg = g_strdup_printf (_("Cannot read “%s”."), quoted);
 
       set_field_error (GTK_WIDGET (self->ca_file_entry), self->ca_file_error, msg);
       if (first_invalid == NULL)
@@ -250,11 +264,23 @@ validate (XgbLoginView *self)
   else
     set_field_error (GTK_WIDGET (self->broker_entry), self->broker_error, NULL);
 
+  g_clear_error (&error);
+  if (audit_text != NULL && !xgb_node_name_validate (audit_text, &error))
+    {
+      set_field_error (GTK_WIDGET (self->audit_entry), self->audit_error, error->message);
+      if (first_invalid == NULL)
+        first_invalid = GTK_WIDGET (self->audit_entry);
+    }
+  else
+    set_field_error (GTK_WIDGET (self->audit_entry), self->audit_error, NULL);
+  g_clear_error (&error);
+
   if (first_invalid != NULL)
     {
       /* (a collapsed expander holds its child outside the widget tree) */
       if (first_invalid == GTK_WIDGET (self->port_entry) || first_invalid == GTK_WIDGET (self->ca_file_entry) ||
-          first_invalid == GTK_WIDGET (self->broker_entry))
+          first_invalid == GTK_WIDGET (self->broker_entry) || first_invalid == GTK_WIDGET (self->host_entry) ||
+          first_invalid == GTK_WIDGET (self->audit_entry))
         gtk_expander_set_expanded (self->server_expander, TRUE);
       gtk_widget_grab_focus (first_invalid);
       return FALSE;
@@ -453,14 +479,16 @@ set_certificate (XgbLoginView  *self,
     }
 
   {
-    g_autofree char *base = g_path_get_basename (cert_file);
+    /* file names need not be UTF-8; what is shown must be */
+    g_autofree char *base = g_filename_display_basename (cert_file);
+    g_autofree char *shown = g_filename_display_name (cert_file);
     g_autoptr(GTask) task = NULL;
     const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry));
     Describe *d;
 
     gtk_label_set_text (self->cert_title, base);
-    gtk_label_set_text (self->cert_subtitle, cert_file);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cert_subtitle), cert_file);
+    gtk_label_set_text (self->cert_subtitle, shown);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cert_subtitle), shown);
     gtk_toggle_button_set_active (self->cert_mode, TRUE);
     if (known != NULL)
       {
@@ -1224,6 +1252,7 @@ xgb_login_view_class_init (XgbLoginViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, ca_file_error);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, broker_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbLoginView, audit_error);
   /* The mechanism policy's checkbox; the window reads and sets it too */
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, allow_weak_check);
   gtk_widget_class_bind_template_child (widget_class, XgbLoginView, accounts_box);
@@ -1285,10 +1314,11 @@ fill_form (XgbLoginView         *self,
 {
   g_autofree char *port = NULL;
   GtkWidget *fields[] = { GTK_WIDGET (self->jid_entry), GTK_WIDGET (self->password_entry),
-                          GTK_WIDGET (self->passphrase_entry), GTK_WIDGET (self->port_entry),
-                          GTK_WIDGET (self->ca_file_entry), GTK_WIDGET (self->broker_entry) };
+                          GTK_WIDGET (self->passphrase_entry), GTK_WIDGET (self->host_entry),
+                          GTK_WIDGET (self->port_entry), GTK_WIDGET (self->ca_file_entry),
+                          GTK_WIDGET (self->broker_entry), GTK_WIDGET (self->audit_entry) };
   GtkLabel *errors[] = { self->jid_error, self->password_error, self->passphrase_error, self->port_error,
-                         self->ca_file_error, self->broker_error };
+                         self->port_error, self->ca_file_error, self->broker_error, self->audit_error };
 
   if (params->port != 0)
     port = g_strdup_printf ("%u", params->port);

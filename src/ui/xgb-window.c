@@ -965,6 +965,49 @@ create_op_free (CreateOp *op)
 
 static void create_op_consumers_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
+/* What a failed step of a create left undone, exactly: nothing was sent
+ * (the connection was already gone), the outcome is unknown (lost while
+ * waiting), or the Broker refused.  @jids: the addresses of the step;
+ * after the Providers' step, the Consumers were not subscribed either. */
+static char *
+create_op_problem (CreateOp     *op,
+                   gboolean      providers,
+                   GStrv         jids,
+                   const GError *error)
+{
+  g_autofree char *who = g_strjoinv (", ", jids);
+  g_autofree char *later = NULL;
+  g_autofree char *first = NULL;
+
+  if (providers && op->request->consumers != NULL && op->request->consumers[0] != NULL)
+    {
+      g_autofree char *consumers = g_strjoinv (", ", op->request->consumers);
+
+      later = g_strdup_printf (_("Not subscribed either: %s."), consumers);
+    }
+
+  if (g_error_matches (error, XGB_ERROR, XGB_ERROR_NOT_CONNECTED))
+    first = providers
+      ? g_strdup_printf (_("Created “%s”, but the connection was lost before its Providers were set: "
+                           "%s not made publishers (nothing was sent)."), op->created, who)
+      : g_strdup_printf (_("Created “%s” with its Providers, but the connection was lost before its Consumers "
+                           "were subscribed: %s not subscribed (nothing was sent)."), op->created, who);
+  else if (g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST) ||
+           g_error_matches (error, XGB_ERROR, XGB_ERROR_TIMEOUT))
+    first = providers
+      ? g_strdup_printf (_("Created “%s”, but the connection was lost while making %s publishers: the Broker "
+                           "may or may not have done it (see the Affiliations tab)."), op->created, who)
+      : g_strdup_printf (_("Created “%s” with its Providers, but the connection was lost while subscribing %s: "
+                           "the Broker may or may not have done it (see the Subscribers tab)."), op->created, who);
+  else
+    first = providers
+      ? g_strdup_printf (_("Created “%s”, but making %s publishers failed: %s"), op->created, who, error->message)
+      : g_strdup_printf (_("Created “%s” with its Providers, but subscribing %s failed: %s"), op->created, who,
+                         error->message);
+
+  return later ? g_strconcat (first, " ", later, NULL) : g_steal_pointer (&first);
+}
+
 static void
 create_op_done (CreateOp   *op,
                 const char *problem)
@@ -1001,8 +1044,7 @@ create_op_publishers_cb (GObject      *object,
 
   if (result != NULL && !xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Created “%s”, but making the Providers publishers failed (no Consumer was subscribed either): %s"),
-                                              op->created, error->message);
+      g_autofree char *msg = create_op_problem (op, TRUE, op->request->publishers, error);
 
       create_op_done (op, msg);
       return;
@@ -1036,8 +1078,7 @@ create_op_consumers_cb (GObject      *object,
 
   if (!xgb_pubsub_service_change_finish (XGB_PUBSUB_SERVICE (object), result, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Created “%s” with its Providers, but subscribing the Consumers failed: %s"),
-                                              op->created, error->message);
+      g_autofree char *msg = create_op_problem (op, FALSE, op->request->consumers, error);
 
       create_op_done (op, msg);
       return;
@@ -1299,9 +1340,9 @@ bulk_dialog_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(XgbWindow) self = user_data;
-
   xgb_bulk_dialog_run_finish (XGB_BULK_DIALOG (object), result, NULL);
+  /* the window, kept alive while the dialog ran */
+  g_object_unref (user_data);
 }
 
 static void

@@ -116,8 +116,8 @@ created_cb (GObject      *object,
             gpointer      data)
 {
   GError *error = NULL;
-  g_autofree char *node = xgb_pubsub_service_create_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
+  g_free (xgb_pubsub_service_create_finish (XGB_PUBSUB_SERVICE (object), result, &error));
   flight_done (data, error);
 }
 
@@ -127,8 +127,8 @@ published_cb (GObject      *object,
               gpointer      data)
 {
   GError *error = NULL;
-  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
+  g_free (xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error));
   flight_done (data, error);
 }
 

@@ -313,6 +313,7 @@ typedef struct
 {
   guint ok;
   guint lost;
+  guint not_sent;
   guint other;
   guint outstanding;
 } LostCount;
@@ -330,6 +331,10 @@ lost_iq_cb (GObject      *object,
     count->ok++;
   else if (g_error_matches (error, XGB_ERROR, XGB_ERROR_CONNECTION_LOST))
     count->lost++;
+  /* still queued for the connection's thread when it saw the drop:
+   * never sent, and said so */
+  else if (g_error_matches (error, XGB_ERROR, XGB_ERROR_NOT_CONNECTED))
+    count->not_sent++;
   else
     {
       g_test_message ("unexpected: %s", error->message);
@@ -378,9 +383,12 @@ test_connection_lost (void)
       g_main_context_iteration (NULL, !done);
     }
 
-  g_test_message ("%u answered, %u lost with the connection, %u other", count.ok, count.lost, count.other);
-  g_assert_cmpuint (count.ok + count.lost, ==, n);
-  g_assert_cmpuint (count.lost, >, 0);
+  g_test_message ("%u answered, %u lost with the connection, %u not sent, %u other", count.ok, count.lost,
+                  count.not_sent, count.other);
+  g_assert_cmpuint (count.ok + count.lost + count.not_sent, ==, n);
+  /* How many were written before the kill depends on timing (under
+   * ASan all written ones may be answered already); some never are */
+  g_assert_cmpuint (count.ok, <, n);
   g_assert_cmpint (xgb_connection_get_state (connection), ==, XGB_CONNECTION_STATE_FAILED);
   g_assert_error (xgb_connection_get_error (connection), XGB_ERROR, XGB_ERROR_CONNECTION_LOST);
   g_assert_cmpuint (xgb_connection_get_n_pending (connection), ==, 0);

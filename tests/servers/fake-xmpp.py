@@ -44,6 +44,40 @@ Modes:
                                                two authorization forms 100
                                                and 200 ms later
                          anything else         empty result (from = to)
+                       hostile pubsub services (disco#info answers as a
+                       pubsub service with RSM; see answer_hostile()):
+                         mismatch.DOMAIN       a reply with a mismatched
+                                               end tag (not well-formed)
+                         badbytes.DOMAIN       a reply with bytes that are
+                                               not UTF-8
+                         badentity.DOMAIN      a reply with an undefined
+                                               entity (&bogus;)
+                                               (all three then go on
+                                               answering as if nothing
+                                               happened, and ignore the
+                                               client's stream error)
+                         wrongid.DOMAIN        replies with other ids (and
+                                               none), never the right one
+                         huge.DOMAIN           items: one item whose payload
+                                               is 10 MiB (node 'one-text':
+                                               one text node; 'many-lines':
+                                               lines of 100 bytes; otherwise
+                                               10 MiB of small elements)
+                         streamerror.DOMAIN    items and disco#items pages:
+                                               the first page, then a
+                                               <stream:error> (items:
+                                               system-shutdown with a text;
+                                               disco#items:
+                                               internal-server-error) and
+                                               the end of the stream
+                         endless.DOMAIN        items and disco#items: every
+                                               page one new entry and a new
+                                               'last', never an end, no count
+                         samepage.DOMAIN       items and disco#items: the
+                                               same page (and 'last') again
+                                               whatever 'after' says
+                         manyfields.DOMAIN     configure / default: a form
+                                               of 5000 text-single fields
 """
 
 import argparse
@@ -70,6 +104,21 @@ NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls'
 NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl'
 NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind'
 NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas'
+NS_RSM = 'http://jabber.org/protocol/rsm'
+NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
+NS_PUBSUB_OWNER = NS_PUBSUB + '#owner'
+NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info'
+NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items'
+
+# the hostile pubsub services (answer_hostile), by their first label
+HOSTILE = ('mismatch', 'badbytes', 'badentity', 'wrongid', 'huge',
+           'streamerror', 'endless', 'samepage', 'manyfields')
+HOSTILE_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PUBSUB, NS_RSM] + [
+    NS_PUBSUB + '#' + f for f in (
+        'create-nodes', 'config-node', 'retrieve-items', 'retrieve-default',
+        'persistent-items', 'retract-items', 'delete-nodes', 'purge-nodes',
+        'modify-affiliations', 'retrieve-affiliations', 'manage-subscriptions',
+        'publish', 'rsm')]
 
 MAX_BUFFER = 1 << 20          # a client sending more unparsed data is dropped
 HANDSHAKE_TIMEOUT = 15.0
@@ -271,6 +320,11 @@ class Session:
         if self.closed:
             return
         self.sock.sendall(data.encode('utf-8'))
+
+    def send_raw(self, data):
+        if self.closed:
+            return
+        self.sock.sendall(data)
 
     def later(self, delay, fn):
         self.timers.append((time.monotonic() + delay, next(self.timer_seq), fn))
@@ -596,6 +650,9 @@ class Session:
             self.log('%s: dropping the TCP connection' % what)
             self.close('dropped abruptly')
             raise Dropped()
+        elif dom is not None and dom.endswith('.' + d) and \
+                dom[:-len(d) - 1] in HOSTILE:
+            self.answer_hostile(dom[:-len(d) - 1], el, iq_id, to, what)
         else:
             self.send("<iq type='result'%s%s/>" % (idattr, fromattr))
             self.log('%s: answered with empty result' % what)
@@ -634,6 +691,171 @@ class Session:
             subscriber = '%s@%s' % (who, self.srv.domain)
             self.later(0.1 * (i + 1), lambda s=subscriber: form(s))
         self.log('%s: get-pending of %r answered; forms follow' % (what, node))
+
+    # Hostile pubsub services: what a broken or malicious server may send
+    # in the middle of a session.  Stateless: each page is computed from
+    # the request (its node and RSM 'after').
+    def answer_hostile(self, kind, el, iq_id, to, what):
+        child = el[0] if len(el) else None
+        tag = child.tag if child is not None else ''
+        node = child.get('node') if child is not None else None
+        head = "<iq type='result' id='%s' from='%s'>" % (esc(iq_id), esc(to))
+        after = None
+        rsm_set = el.find('.//{%s}set' % NS_RSM)
+        if rsm_set is not None:
+            a = rsm_set.find('{%s}after' % NS_RSM)
+            if a is not None:
+                after = a.text or ''
+        items = None
+        if tag == '{%s}pubsub' % NS_PUBSUB:
+            items = child.find('{%s}items' % NS_PUBSUB)
+            if items is not None:
+                node = items.get('node')
+
+        if tag == '{%s}query' % NS_DISCO_INFO:
+            if node is None:
+                feats = ''.join("<feature var='%s'/>" % f for f in HOSTILE_FEATURES)
+                self.send(head + "<query xmlns='%s'><identity category='pubsub' "
+                          "type='service' name='%s'/>%s</query></iq>"
+                          % (NS_DISCO_INFO, esc(kind), feats))
+            else:
+                self.send(head + "<query xmlns='%s' node='%s'><identity "
+                          "category='pubsub' type='leaf'/></query></iq>"
+                          % (NS_DISCO_INFO, esc(node)))
+            self.log('%s: disco#info of the hostile service %s' % (what, kind))
+            return
+
+        if kind in ('mismatch', 'badbytes', 'badentity'):
+            body = {
+                'mismatch': b"<query xmlns='urn:test:hostile'><open></query>",
+                'badbytes': b"<query xmlns='urn:test:hostile'>caf\xc3\x28 \xff\xfe</query>",
+                'badentity': b"<query xmlns='urn:test:hostile'>&bogus;</query>",
+            }[kind]
+            self.send_raw(head.encode() + body + b'</iq>')
+            self.log('%s: answered with XML that is not well-formed (%s); '
+                     'carrying on as if nothing happened' % (what, kind))
+            return
+
+        if kind == 'wrongid':
+            self.send("<iq type='result' id='%s-not' from='%s'/>" % (esc(iq_id), esc(to)))
+            self.send("<iq type='result' from='%s'/>" % esc(to))
+            self.send("<iq type='error' id='x%s' from='%s'><error type='cancel'>"
+                      "<item-not-found xmlns='%s'/></error></iq>"
+                      % (esc(iq_id), esc(to), NS_STANZAS))
+            self.log('%s: answered with other ids only' % what)
+            return
+
+        if kind == 'manyfields' and tag == '{%s}pubsub' % NS_PUBSUB_OWNER:
+            n = 5000
+            fields = ''.join(
+                "<field var='x-hostile#f%d' type='text-single' label='Field %d'>"
+                "<value>v%d</value></field>" % (i, i, i) for i in range(n))
+            inner = child[0] if len(child) else None
+            wrapper = local(inner.tag) if inner is not None else 'configure'
+            nattr = " node='%s'" % esc(node or inner.get('node') or '') \
+                if inner is not None and inner.get('node') else ''
+            self.send(head + "<pubsub xmlns='%s'><%s%s><x xmlns='jabber:x:data' "
+                      "type='form'><field var='FORM_TYPE' type='hidden'><value>"
+                      "%s#node_config</value></field>%s</x></%s></pubsub></iq>"
+                      % (NS_PUBSUB_OWNER, wrapper, nattr, NS_PUBSUB, fields, wrapper))
+            self.log('%s: a form of %d fields' % (what, n))
+            return
+
+        if items is not None and kind in ('huge', 'streamerror', 'endless', 'samepage'):
+            self.hostile_items(kind, head, node or '', after, what)
+            return
+        if tag == '{%s}query' % NS_DISCO_ITEMS and \
+                kind in ('streamerror', 'endless', 'samepage'):
+            self.hostile_nodes(kind, head, node, after, what)
+            return
+
+        self.send("<iq type='result' id='%s' from='%s'/>" % (esc(iq_id), esc(to)))
+        self.log('%s: hostile service %s: empty result' % (what, kind))
+
+    def stream_error_close(self, condition, text):
+        t = ("<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>%s</text>" % esc(text)
+             if text else '')
+        self.send("<stream:error><%s xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>%s"
+                  "</stream:error></stream:stream>" % (condition, t))
+        self.close('sent a stream error (%s) and closed' % condition)
+        raise Dropped()
+
+    @staticmethod
+    def rsm(first, last, count=None):
+        c = '<count>%d</count>' % count if count is not None else ''
+        return ("<set xmlns='%s'><first>%s</first><last>%s</last>%s</set>"
+                % (NS_RSM, esc(first), esc(last), c))
+
+    def hostile_items(self, kind, head, node, after, what):
+        def item(i, payload=None):
+            return "<item id='%s'>%s</item>" % (
+                esc(i), payload or "<entry xmlns='urn:test:hostile'>%s</entry>" % esc(i))
+
+        def page(ids, rsm):
+            self.send(head + "<pubsub xmlns='%s'><items node='%s'>%s</items>%s"
+                      "</pubsub></iq>" % (NS_PUBSUB, esc(node),
+                                          ''.join(item(i) for i in ids), rsm))
+
+        if kind == 'huge':
+            size = 10 * 1024 * 1024
+            if node == 'one-text':
+                payload = "<blob xmlns='urn:test:hostile'>%s</blob>" % ('A' * size)
+            elif node == 'many-lines':
+                payload = "<blob xmlns='urn:test:hostile'>%s</blob>" % (
+                    ('B' * 99 + '\n') * (size // 100))
+            else:
+                payload = "<blob xmlns='urn:test:hostile'>%s</blob>" % (
+                    '<v>0123456789abcdef0123456789abcdef</v>' * (size // 38))
+            self.send(head + "<pubsub xmlns='%s'><items node='%s'>%s%s</items>"
+                      "%s</pubsub></iq>" % (NS_PUBSUB, esc(node), item('big', payload),
+                                            item('small'), self.rsm('big', 'small', 2)))
+            self.log('%s: an items page of %d bytes (%s)' % (what, len(payload), node))
+        elif kind == 'streamerror':
+            if after is None:
+                page(['s1', 's2', 's3'], self.rsm('s1', 's3', 9))
+                self.log('%s: the first page of items' % what)
+            else:
+                self.log('%s: the next page: stream error instead' % what)
+                self.stream_error_close('system-shutdown',
+                                        'The server is going down for maintenance')
+        elif kind == 'endless':
+            n = int(after[2:]) + 1 if after and after.startswith('e-') and \
+                after[2:].isdigit() else 1
+            i = 'e-%d' % n
+            page([i], self.rsm(i, i))
+            if n % 500 == 0 or n < 3:
+                self.log('%s: endless page %d' % (what, n))
+        else:
+            page(['a1', 'a2'], self.rsm('a1', 'a2'))
+            self.log('%s: the same page again (after=%r)' % (what, after))
+
+    def hostile_nodes(self, kind, head, node, after, what):
+        nattr = " node='%s'" % esc(node) if node is not None else ''
+        svc = head.split("from='", 1)[1].split("'", 1)[0]
+
+        def page(names, rsm):
+            self.send(head + "<query xmlns='%s'%s>%s%s</query></iq>" % (
+                NS_DISCO_ITEMS, nattr,
+                ''.join("<item jid='%s' node='%s'/>" % (svc, esc(n)) for n in names),
+                rsm))
+
+        if kind == 'streamerror':
+            if after is None:
+                page(['t1', 't2', 't3'], self.rsm('t1', 't3', 9))
+                self.log('%s: the first page of nodes' % what)
+            else:
+                self.log('%s: the next page of nodes: stream error instead' % what)
+                self.stream_error_close('internal-server-error', None)
+        elif kind == 'endless':
+            n = int(after[6:]) + 1 if after and after.startswith('topic-') and \
+                after[6:].isdigit() else 1
+            name = 'topic-%d' % n
+            page([name], self.rsm(name, name))
+            if n % 500 == 0 or n < 3:
+                self.log('%s: endless page %d of nodes' % (what, n))
+        else:
+            page(['n1', 'n2'], self.rsm('n1', 'n2'))
+            self.log('%s: the same page of nodes again (after=%r)' % (what, after))
 
     # XEP-0248: no server available here nests collections, so this
     # service answers with the XEP's own example stanzas (ids, to and from

@@ -10,7 +10,11 @@
 #   XGB_FAKE_STALL_PORT      answers STARTTLS with <proceed/>, then stalls
 #   XGB_FAKE_TLS_PORT        full login (password "secret"), scripted IQs;
 #                            collections.xgb.test answers XEP-0248 requests
-#                            with the XEP's example stanzas
+#                            with the XEP's example stanzas; hostile pubsub
+#                            services (mismatch., badbytes., badentity.,
+#                            wrongid., huge., streamerror., endless.,
+#                            samepage., manyfields.xgb.test: see the header
+#                            of fake-xmpp.py)
 #   XGB_FAKE_TLS11_PORT      the same, TLS 1.1 only (SECLEVEL 0)
 #   XGB_FAKE_SWITCH_PORT     the same, but only its first connection gets
 #                            the test CA's certificate; later ones get a

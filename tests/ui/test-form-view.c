@@ -17,7 +17,6 @@ form_of_fixture (const char *name)
 {
   g_autoptr(xmlDoc) doc = xgb_test_load_fixture (name);
   xmlNode *command = xgb_xml_child (xmlDocGetRootElement (doc), "command", NULL);
-  g_autoptr(GError) error = NULL;
   XgbForm *form = xgb_form_find (command, NULL);
 
   g_assert_nonnull (form);

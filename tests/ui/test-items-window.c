@@ -53,8 +53,8 @@ published_cb (GObject      *object,
 {
   Publishing *p = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
 
+  g_free (xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error));
   if (error != NULL)
     {
       g_test_message ("publish failed: %s", error->message);
