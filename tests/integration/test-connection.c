@@ -355,17 +355,13 @@ test_connection_lost (void)
 {
   g_autoptr(XgbConnection) connection = alice ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *pid_path = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "server.pid", NULL);
-  g_autofree char *pid_text = NULL;
   LostCount count = { 0 };
   const guint n = 2000;
   gboolean done = FALSE;
   pid_t pid;
 
   g_assert_true (xgb_test_connect (connection, &error));
-  g_assert_true (g_file_get_contents (pid_path, &pid_text, NULL, NULL));
-  pid = (pid_t) g_ascii_strtoll (pid_text, NULL, 10);
-  g_assert_cmpint (pid, >, 1);
+  pid = xgb_test_server_pid ();
 
   /* Many requests in flight, then the server dies at once. */
   for (guint i = 0; i < n; i++)

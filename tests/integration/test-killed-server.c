@@ -31,59 +31,6 @@
 
 /* --- the server ----------------------------------------------------- */
 
-static GSubprocess *
-server_script_start (const char *command)
-{
-  g_autofree char *script = g_build_filename (xgb_test_env ("XGB_SOURCE_DIR"), "tests", "servers",
-                                              "ejabberd.sh", NULL);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  /* its output must not mix with the TAP stream */
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
-                              "bash", script, command, xgb_test_env ("XGB_TEST_DIR"), NULL);
-  g_assert_no_error (error);
-  return process;
-}
-
-static void
-server_script_finish (GSubprocess *process,
-                      const char  *command)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  XgbTestResult r = { 0 };
-
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, xgb_test_result_cb, &r);
-  g_subprocess_communicate_utf8_finish (process, xgb_test_result_wait (&r), &out, NULL, &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("ejabberd.sh %s failed:\n%s", command, out);
-}
-
-/* ejabberd.sh COMMAND DIR, with the main loop running meanwhile */
-static void
-server_script (const char *command)
-{
-  g_autoptr(GSubprocess) process = server_script_start (command);
-
-  server_script_finish (process, command);
-}
-
-static pid_t
-server_pid (void)
-{
-  g_autofree char *path = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "server.pid", NULL);
-  g_autofree char *text = NULL;
-  gint64 pid;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  pid = g_ascii_strtoll (text, NULL, 10);
-  g_assert_cmpint (pid, >, 1);
-  return (pid_t) pid;
-}
-
 /* --- the app's reconnect -------------------------------------------- */
 
 static gboolean
@@ -125,7 +72,7 @@ reconnect (XgbConnection  *connection,
                      g_error_matches (error, XGB_ERROR, XGB_ERROR_PROTOCOL));
       g_assert_cmpuint (xgb_backoff_get_attempts (backoff), <, 8);
       if (*restart == NULL)
-        *restart = server_script_start ("restart");
+        *restart = xgb_test_server_script_start ("restart");
     }
   g_test_message ("back after %u attempts, %.1f s", xgb_backoff_get_attempts (backoff),
                   (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
@@ -133,50 +80,6 @@ reconnect (XgbConnection  *connection,
 }
 
 /* --- publishing ----------------------------------------------------- */
-
-typedef struct
-{
-  XgbPubsubService *service;
-  guint             next;
-  guint             in_flight;
-  guint             done;
-  guint             failed;
-} Publisher;
-
-static void publish_more (Publisher *p);
-
-static void
-published_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Publisher *p = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
-
-  if (id == NULL)
-    {
-      g_test_message ("publish failed: %s", error->message);
-      p->failed++;
-    }
-  p->in_flight--;
-  p->done++;
-  publish_more (p);
-}
-
-static void
-publish_more (Publisher *p)
-{
-  while (p->in_flight < 32 && p->next < N_ITEMS)
-    {
-      g_autofree char *id = g_strdup_printf ("item-%04u", p->next);
-      g_autofree char *payload = g_strdup_printf ("<entry xmlns='urn:xgb:test'><n>%u</n></entry>", p->next);
-
-      p->next++;
-      p->in_flight++;
-      xgb_pubsub_service_publish_async (p->service, NODE, id, payload, NULL, published_cb, p);
-    }
-}
 
 /* --- reading the topic ---------------------------------------------- */
 
@@ -261,8 +164,7 @@ test_bulk_retract (void)
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GSubprocess) restart = NULL;
   g_autoptr(GError) error = NULL;
-  Publisher p = { .service = service };
-  Freezer f = { .pid = server_pid () };
+  Freezer f = { .pid = xgb_test_server_pid () };
   g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   XgbTestResult r = { 0 };
   guint n_done = 0, n_unknown = 0, n_not_sent = 0, unknown_gone = 0, undone = 0;
@@ -271,18 +173,15 @@ test_bulk_retract (void)
                        "<field var='pubsub#max_items'><value>100000</value></field></x>";
 
   xgb_test_create_node (service, NODE, config);
-  publish_more (&p);
-  while (p.done < N_ITEMS)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (p.failed, ==, 0);
+  g_assert_cmpuint (xgb_test_publish_items (service, NODE, N_ITEMS), ==, 0);
   before = read_topic (service);
   g_assert_cmpuint (g_hash_table_size (before), ==, N_ITEMS);
 
   /* A kill loses ejabberd's (Mnesia's) last moments of writes: a
    * graceful restart puts the items on disk first, so that whatever
    * differs later is the deletion's doing */
-  server_script ("restart");
-  f.pid = server_pid ();
+  xgb_test_server_script ("restart");
+  f.pid = xgb_test_server_pid ();
   /* ejabberd ends the stream with <system-shutdown/> (said so, when it
    * arrives before the socket's reset) */
   g_assert_cmpint (xgb_connection_get_state (connection), ==, XGB_CONNECTION_STATE_FAILED);
@@ -302,7 +201,7 @@ test_bulk_retract (void)
                                     xgb_test_result_cb, &r);
   xgb_test_wait (&f.frozen, 30);
   /* a few more answers already on their way may still arrive */
-  server_script ("kill");
+  xgb_test_server_script ("kill");
   results = xgb_pubsub_service_retract_finish (service, xgb_test_result_wait (&r), &error);
   xgb_test_result_clear (&r);
   g_assert_no_error (error);
@@ -344,7 +243,7 @@ test_bulk_retract (void)
    * the backoff */
   g_assert_cmpuint (reconnect (connection, &restart), >=, 2);
   g_assert_nonnull (restart);
-  server_script_finish (restart, "restart");
+  xgb_test_server_script_finish (restart, "restart");
 
   /* The same service object works again, and the topic agrees with the
    * report: what was deleted is gone, what was not sent is there */

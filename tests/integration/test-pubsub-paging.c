@@ -16,51 +16,6 @@
 static guint N_ITEMS = 1000;
 #define PAGE 100
 
-typedef struct
-{
-  XgbPubsubService *service;
-  char             *node;
-  guint             next;
-  guint             in_flight;
-  guint             done;
-  guint             failed;
-} Publisher;
-
-static void publish_more (Publisher *p);
-
-static void
-published_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Publisher *p = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
-
-  if (id == NULL)
-    {
-      g_test_message ("publish failed: %s", error->message);
-      p->failed++;
-    }
-  p->in_flight--;
-  p->done++;
-  publish_more (p);
-}
-
-static void
-publish_more (Publisher *p)
-{
-  while (p->in_flight < 32 && p->next < N_ITEMS)
-    {
-      g_autofree char *id = g_strdup_printf ("item-%04u", p->next);
-      g_autofree char *payload = g_strdup_printf ("<entry xmlns='urn:xgb:test'><n>%u</n></entry>", p->next);
-
-      p->next++;
-      p->in_flight++;
-      xgb_pubsub_service_publish_async (p->service, p->node, id, payload, NULL, published_cb, p);
-    }
-}
-
 static void
 change_cb (XgbPubsubService      *service,
            const XgbPubsubChange *change,
@@ -105,10 +60,8 @@ test_paging (void)
   g_autofree char *after = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  Publisher p = { 0 };
   XgbTestResult w = { 0 };
   guint seen = 0, requests, pages = 0;
-  gboolean done = FALSE;
   g_autofree char *created = NULL;
   const char *config = "<x xmlns='jabber:x:data' type='submit'>"
                        "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field>"
@@ -123,16 +76,7 @@ test_paging (void)
   g_assert_cmpstr (created, ==, node);
   g_clear_object (&w.result);
 
-  p.service = service;
-  p.node = node;
-  publish_more (&p);
-  while (!done)
-    {
-      done = p.done == N_ITEMS;
-      if (!done)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_cmpuint (p.failed, ==, 0);
+  g_assert_cmpuint (xgb_test_publish_items (service, node, N_ITEMS), ==, 0);
   /* create + 1000 publishes, each reported through the hook */
   g_assert_cmpuint (log->len, ==, 1 + N_ITEMS);
   {
@@ -260,11 +204,9 @@ test_retract_many (void)
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *node = g_strdup_printf ("retract-%08x", g_random_int ());
   g_autofree char *created = NULL;
-  Publisher p = { 0 };
   Progress progress = { .cancellable = cancellable, .cancel_at = 100 };
   XgbTestResult r = { 0 };
   guint retracted = 0, cancelled = 0, missing = 0;
-  gboolean done = FALSE;
   const guint n = 300;
 
   xgb_pubsub_service_create_async (service, node, FALSE,
@@ -275,17 +217,7 @@ test_retract_many (void)
   created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
   g_assert_no_error (error);
 
-  p.service = service;
-  p.node = node;
-  N_ITEMS = n;
-  publish_more (&p);
-  while (!done)
-    {
-      done = p.done == n;
-      if (!done)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_cmpuint (p.failed, ==, 0);
+  g_assert_cmpuint (xgb_test_publish_items (service, node, n), ==, 0);
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (ids, g_strdup_printf ("item-%04u", i));
@@ -320,7 +252,6 @@ test_retract_many (void)
   g_assert_cmpuint (retracted, <=, 100 + 32);
   g_assert_cmpuint (retracted + cancelled + missing, ==, n + 1);
   g_assert_cmpuint (progress.calls, ==, retracted + missing);
-  N_ITEMS = 1000;
 }
 
 /* ejabberd advertises collections and accepts node_type=collection, yet

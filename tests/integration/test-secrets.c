@@ -55,9 +55,6 @@ static char *home;        /* HOME and the XDG folders: what the app writes */
 static char *tmp;         /* TMPDIR */
 static char *in;          /* files the test gives the app (password files) */
 static char *out;         /* what the programs printed and logged */
-static char *core_log;    /* this process's log, every message */
-static FILE *core_log_file;
-static GMutex core_log_lock;
 static guint n_runs;
 
 static gboolean plain_only;    /* Prosody offering PLAIN only */
@@ -69,57 +66,6 @@ static char *wrong_passphrase;
 static char *keystore_copy;    /* admin.p12 in the keystore */
 
 /* --- capturing -------------------------------------------------------- */
-
-/* Every message of this process, debug included, goes into core.log;
- * warnings and worse also where GLib shows them. */
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         data)
-{
-  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
-
-  g_mutex_lock (&core_log_lock);
-  if (core_log_file != NULL)
-    {
-      fputs (line, core_log_file);
-      fputc ('\n', core_log_file);
-      fflush (core_log_file);
-    }
-  g_mutex_unlock (&core_log_lock);
-
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, data);
-  return G_LOG_WRITER_HANDLED;
-}
-
-/* GLib's own messages (not structured) come here, and go to core.log too */
-static void
-capture_handler (const char     *domain,
-                 GLogLevelFlags  level,
-                 const char     *message,
-                 gpointer        data)
-{
-  GLogField fields[] = {
-    { "GLIB_DOMAIN", domain ? domain : "", -1 },
-    { "MESSAGE", message ? message : "", -1 },
-  };
-
-  capture_writer (level & G_LOG_LEVEL_MASK, fields, G_N_ELEMENTS (fields), NULL);
-}
-
-static char *
-read_core_log (void)
-{
-  char *text = NULL;
-
-  g_mutex_lock (&core_log_lock);
-  fflush (core_log_file);
-  g_assert_true (g_file_get_contents (core_log, &text, NULL, NULL));
-  g_mutex_unlock (&core_log_lock);
-  return text;
-}
 
 static guint
 count (const char *text,
@@ -362,7 +308,7 @@ test_core_login (void)
   xgb_connection_disconnect (connection);
 
   /* The log is at its most verbose: the SASL exchange is in it, redacted */
-  log = read_core_log ();
+  log = xgb_test_log_capture_read ();
   g_assert_cmpuint (count (log, "xgb-xmpp"), >, 20);
   g_assert_nonnull (strstr (log, "SENT: <auth"));
   g_assert_nonnull (strstr (log, "QUEUED: <auth"));       /* verbosity 3 */
@@ -378,14 +324,14 @@ test_core_plain_refused (void)
   g_autoptr(XgbLoginParams) params = password_params (xgb_test_env ("XGB_TEST_ADMIN_PASSWORD"));
   g_autoptr(XgbConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = read_core_log ();
+  g_autofree char *before = xgb_test_log_capture_read ();
   g_autofree char *after = NULL;
 
   params->allow_weak_mechanisms = FALSE;
   connection = xgb_connection_new (params);
   g_assert_false (xgb_test_connect (connection, &error));
   g_assert_error (error, XGB_ERROR, XGB_ERROR_WEAK_MECHANISM);
-  after = read_core_log ();
+  after = xgb_test_log_capture_read ();
   g_assert_cmpuint (count (after, "SENT: <auth"), ==, count (before, "SENT: <auth"));
 }
 
@@ -823,10 +769,11 @@ main (int   argc,
   g_setenv ("TMPDIR", tmp, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
-  core_log = g_build_filename (out, "core.log", NULL);
-  core_log_file = fopen (core_log, "w");
-  g_assert_nonnull (core_log_file);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
+  {
+    g_autofree char *core_log = g_build_filename (out, "core.log", NULL);
+
+    xgb_test_log_capture_start (core_log);
+  }
 
   plain_only = g_getenv ("XGB_TEST_EXPECT_PLAIN_ONLY") != NULL;
   wrong_password = random_secret (20);
@@ -855,7 +802,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   /* after g_test_init(), which sets its own */
-  g_log_set_default_handler (capture_handler, NULL);
+  xgb_test_log_capture_after_init ();
 
   g_test_add_func ("/secrets/tls-config-private", test_tls_config);
   g_test_add_func ("/secrets/core-login", test_core_login);
@@ -883,9 +830,7 @@ main (int   argc,
 
   g_assert_true (xgb_connection_wait_for_threads (10000));
   xgb_test_secret_bus_down ();
-  g_mutex_lock (&core_log_lock);
-  fclose (g_steal_pointer (&core_log_file));
-  g_mutex_unlock (&core_log_lock);
+  xgb_test_log_capture_stop ();
   if (g_getenv ("XGB_TEST_KEEP_DIR") == NULL)
     xgb_test_remove_tree (root);
   else

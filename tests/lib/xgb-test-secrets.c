@@ -531,3 +531,85 @@ xgb_test_scan_memory (const guint8  *masked,
     *where = g_strdup (first);
   return hits;
 }
+
+/* --- capturing this process's log ----------------------------------- */
+
+static char *capture_path;
+static FILE *capture_file;
+static GMutex capture_lock;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         data)
+{
+  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
+
+  g_mutex_lock (&capture_lock);
+  if (capture_file != NULL)
+    {
+      fputs (line, capture_file);
+      fputc ('\n', capture_file);
+      fflush (capture_file);
+    }
+  g_mutex_unlock (&capture_lock);
+
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return g_log_writer_default (level, fields, n_fields, data);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* GLib's own messages (not structured) come here */
+static void
+capture_handler (const char     *domain,
+                 GLogLevelFlags  level,
+                 const char     *message,
+                 gpointer        data)
+{
+  GLogField fields[] = {
+    { "GLIB_DOMAIN", domain ? domain : "", -1 },
+    { "MESSAGE", message ? message : "", -1 },
+  };
+
+  capture_writer (level & G_LOG_LEVEL_MASK, fields, G_N_ELEMENTS (fields), NULL);
+}
+
+void
+xgb_test_log_capture_start (const char *path)
+{
+  g_assert_null (capture_file);
+  capture_path = g_strdup (path);
+  capture_file = fopen (path, "w");
+  g_assert_nonnull (capture_file);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_log_set_default_handler (capture_handler, NULL);
+}
+
+void
+xgb_test_log_capture_after_init (void)
+{
+  g_log_set_default_handler (capture_handler, NULL);
+}
+
+char *
+xgb_test_log_capture_read (void)
+{
+  char *text = NULL;
+
+  g_mutex_lock (&capture_lock);
+  fflush (capture_file);
+  g_assert_true (g_file_get_contents (capture_path, &text, NULL, NULL));
+  g_mutex_unlock (&capture_lock);
+  return text;
+}
+
+void
+xgb_test_log_capture_stop (void)
+{
+  g_mutex_lock (&capture_lock);
+  if (capture_file != NULL)
+    fclose (g_steal_pointer (&capture_file));
+  g_mutex_unlock (&capture_lock);
+  g_clear_pointer (&capture_path, g_free);
+}

@@ -81,6 +81,17 @@ guint          xgb_test_check_private_tree (const char   *dir,
 /* The files and folders under @dir, with their modes, for a test message */
 char          *xgb_test_list_tree         (const char    *dir);
 
+/* Every message this process logs (structured or not, every level and
+ * domain) is also written to @path, so that it can be searched for
+ * secrets; warnings and criticals still go to stderr too. */
+void           xgb_test_log_capture_start (const char    *path);
+/* g_test_init() and gtk_test_init() set GLib's default handler: call
+ * this after them */
+void           xgb_test_log_capture_after_init (void);
+/* What was captured so far */
+char          *xgb_test_log_capture_read  (void);
+void           xgb_test_log_capture_stop  (void);
+
 /* Removes @dir and everything under it. */
 void           xgb_test_remove_tree       (const char    *dir);
 

@@ -273,3 +273,117 @@ xgb_test_create_node (XgbPubsubService *service,
   xgb_test_result_clear (&r);
   g_assert_no_error (error);
 }
+
+/* --- the test server --------------------------------------------------- */
+
+GSubprocess *
+xgb_test_server_script_start (const char *command)
+{
+  g_autofree char *script = g_build_filename (xgb_test_env ("XGB_SOURCE_DIR"), "tests", "servers",
+                                              "ejabberd.sh", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                              "bash", script, command, xgb_test_env ("XGB_TEST_DIR"), NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+void
+xgb_test_server_script_finish (GSubprocess *process,
+                               const char  *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  XgbTestResult r = { 0 };
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, xgb_test_result_cb, &r);
+  g_subprocess_communicate_utf8_finish (process, xgb_test_result_wait (&r), &out, NULL, &error);
+  xgb_test_result_clear (&r);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("ejabberd.sh %s failed:\n%s", command, out);
+}
+
+void
+xgb_test_server_script (const char *command)
+{
+  g_autoptr(GSubprocess) process = xgb_test_server_script_start (command);
+
+  xgb_test_server_script_finish (process, command);
+}
+
+GPid
+xgb_test_server_pid (void)
+{
+  g_autofree char *path = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "server.pid", NULL);
+  g_autofree char *text = NULL;
+  gint64 pid;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  pid = g_ascii_strtoll (text, NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  return (GPid) pid;
+}
+
+/* --- publishing many items ---------------------------------------------- */
+
+typedef struct
+{
+  XgbPubsubService *service;
+  const char       *node;
+  guint             n;
+  guint             next;
+  guint             in_flight;
+  guint             done;
+  guint             failed;
+} Publisher;
+
+static void publish_more (Publisher *p);
+
+static void
+published_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Publisher *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = xgb_pubsub_service_publish_finish (XGB_PUBSUB_SERVICE (object), result, &error);
+
+  if (id == NULL)
+    {
+      g_test_message ("publish failed: %s", error->message);
+      p->failed++;
+    }
+  p->in_flight--;
+  p->done++;
+  publish_more (p);
+}
+
+static void
+publish_more (Publisher *p)
+{
+  while (p->in_flight < 32 && p->next < p->n)
+    {
+      g_autofree char *id = g_strdup_printf ("item-%04u", p->next);
+      g_autofree char *payload = g_strdup_printf ("<entry xmlns='urn:xgb:test'><n>%u</n></entry>", p->next);
+
+      p->next++;
+      p->in_flight++;
+      xgb_pubsub_service_publish_async (p->service, p->node, id, payload, NULL, published_cb, p);
+    }
+}
+
+guint
+xgb_test_publish_items (XgbPubsubService *service,
+                        const char       *node,
+                        guint             n)
+{
+  Publisher p = { .service = service, .node = node, .n = n };
+
+  publish_more (&p);
+  while (p.done < n)
+    g_main_context_iteration (NULL, TRUE);
+  return p.failed;
+}

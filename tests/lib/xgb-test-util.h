@@ -50,6 +50,13 @@ void              xgb_test_create_node    (XgbPubsubService *service,
  * when it cannot be read. */
 xmlDoc         *xgb_test_load_fixture   (const char   *name);
 
+/* Publishes items "item-0000" … of payload <entry xmlns='urn:xgb:test'>
+ * <n>N</n></entry> to @node, 32 in flight, iterating the main loop until
+ * every one is answered.  Returns how many failed (each is logged). */
+guint           xgb_test_publish_items  (XgbPubsubService *service,
+                                         const char       *node,
+                                         guint             n);
+
 /* An async result to wait for: pass xgb_test_result_cb and the struct,
  * then xgb_test_result_wait() returns the result (valid until the next
  * wait or xgb_test_result_clear()). */
@@ -64,6 +71,17 @@ void            xgb_test_result_cb      (GObject      *object,
                                          gpointer      data);
 GAsyncResult   *xgb_test_result_wait    (XgbTestResult *r);
 void            xgb_test_result_clear   (XgbTestResult *r);
+
+/* The test server of tests/servers/with-server.sh ejabberd: runs
+ * "ejabberd.sh COMMAND $XGB_TEST_DIR" (kill, restart, ...) while the main
+ * loop runs; its output never mixes with the TAP stream, and a failure
+ * is fatal with it.  _start/_finish split it, to do something meanwhile. */
+GSubprocess    *xgb_test_server_script_start  (const char  *command);
+void            xgb_test_server_script_finish (GSubprocess *process,
+                                               const char  *command);
+void            xgb_test_server_script        (const char  *command);
+/* The server's process id (from server.pid) */
+GPid            xgb_test_server_pid           (void);
 
 /* Synchronous wrappers, iterating the main loop (for tests only). */
 gboolean        xgb_test_connect        (XgbConnection *connection,

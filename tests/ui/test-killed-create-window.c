@@ -28,29 +28,7 @@ static char *tmpdir;
 
 /* --- the server ----------------------------------------------------- */
 
-/* ejabberd.sh COMMAND DIR, with the window's loop running meanwhile */
-static void
-server_script (const char *command)
-{
-  g_autofree char *script = g_build_filename (xgb_test_env ("XGB_SOURCE_DIR"), "tests", "servers",
-                                              "ejabberd.sh", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  XgbTestResult r = { 0 };
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
-                              "bash", script, command, xgb_test_env ("XGB_TEST_DIR"), NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, xgb_test_result_cb, &r);
-  g_subprocess_communicate_utf8_finish (process, xgb_test_result_wait (&r), &out, NULL, &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("ejabberd.sh %s failed:\n%s", command, out);
-}
-
-/* The same without running the loop */
+/* ejabberd.sh COMMAND DIR without running the loop */
 static void
 server_script_blocking (const char *command)
 {
@@ -66,19 +44,6 @@ server_script_blocking (const char *command)
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("ejabberd.sh %s failed:\n%s", command, out);
-}
-
-static pid_t
-server_pid (void)
-{
-  g_autofree char *path = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "server.pid", NULL);
-  g_autofree char *text = NULL;
-  gint64 pid;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  pid = g_ascii_strtoll (text, NULL, 10);
-  g_assert_cmpint (pid, >, 1);
-  return (pid_t) pid;
 }
 
 /* Runs the window's loop for @ms */
@@ -135,7 +100,7 @@ change_cb (XgbPubsubService      *service,
       g_usleep (500 * 1000);
     }
   else
-    g_assert_cmpint (kill (server_pid (), SIGSTOP), ==, 0);
+    g_assert_cmpint (kill (xgb_test_server_pid (), SIGSTOP), ==, 0);
 }
 
 /* --- waiting for the window ----------------------------------------- */
@@ -231,7 +196,7 @@ create_while_killed (XgbWindow  *window,
       run_for (300);
       g_assert_cmpuint (xgb_connection_get_n_pending (k.connection), >, 0);
       g_assert_false (xgb_banner_get_revealed (banner));
-      server_script ("kill");
+      xgb_test_server_script ("kill");
     }
 
   xgb_ui_wait (reported, banner, 20);
@@ -243,7 +208,7 @@ create_while_killed (XgbWindow  *window,
   g_signal_handler_disconnect (service, handler);
 
   /* Back by itself once the server is; the Broker agrees */
-  server_script ("restart");
+  xgb_test_server_script ("restart");
   xgb_ui_wait (back_online, window, 30);
   assert_on_broker (service, node, jids);
 }

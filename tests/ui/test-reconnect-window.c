@@ -28,29 +28,6 @@ static char *tmpdir;
 
 /* --- the server ----------------------------------------------------- */
 
-/* ejabberd.sh COMMAND DIR, with the window's loop running meanwhile */
-static void
-server_script (const char *command)
-{
-  g_autofree char *script = g_build_filename (xgb_test_env ("XGB_SOURCE_DIR"), "tests", "servers",
-                                              "ejabberd.sh", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  XgbTestResult r = { 0 };
-
-  /* its output must not mix with the TAP stream */
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
-                              "bash", script, command, xgb_test_env ("XGB_TEST_DIR"), NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, xgb_test_result_cb, &r);
-  g_subprocess_communicate_utf8_finish (process, xgb_test_result_wait (&r), &out, NULL, &error);
-  xgb_test_result_clear (&r);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("ejabberd.sh %s failed:\n%s", command, out);
-}
-
 /* Every thread of process @pid is stopped */
 static gboolean
 all_stopped (gpointer data)
@@ -231,7 +208,7 @@ check_drop (XgbWindow       *window,
     }
   g_assert_cmpuint (xgb_connection_get_n_pending (connection), ==, 1);
 
-  server_script ("kill");
+  xgb_test_server_script ("kill");
   killed = g_get_monotonic_time ();
   created = xgb_pubsub_service_create_finish (service, xgb_test_result_wait (&r), &error);
   xgb_test_result_clear (&r);
@@ -286,7 +263,7 @@ check_back (XgbWindow       *window,
   g_test_message ("banner: %s", xgb_banner_get_message (banner));
   xgb_ui_save_screenshot (GTK_WIDGET (window), "reconnect-banner.png");
 
-  server_script ("restart");
+  xgb_test_server_script ("restart");
 
   /* At most the attempt under way fails, then the next delay, then a
    * login: the window is back before that without any help */
@@ -324,7 +301,7 @@ check_reconnect_now (XgbWindow *window)
   guint attempts = 0;
   gint64 next = 0, pressed;
 
-  server_script ("kill");
+  xgb_test_server_script ("kill");
   xgb_ui_wait (reconnecting, window, 5);
   xgb_ui_wait (attempts_failed, &failed, 15);
 
@@ -343,7 +320,7 @@ check_reconnect_now (XgbWindow *window)
 
   /* The server back, the next delay (about 8 s) not over: pressed, the
    * window is back before the timer would have tried */
-  server_script ("restart");
+  xgb_test_server_script ("restart");
   xgb_window_get_reconnecting (window, &attempts, &next);
   if (next - g_get_monotonic_time () > 2 * G_USEC_PER_SEC)
     {
@@ -365,7 +342,7 @@ check_logout (XgbWindow *window)
 {
   XgbBanner *banner = xgb_window_get_connection_banner (window);
 
-  server_script ("kill");
+  xgb_test_server_script ("kill");
   xgb_ui_wait (reconnecting, window, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.logout", NULL));
   g_assert_false (xgb_window_get_reconnecting (window, NULL, NULL));
@@ -436,7 +413,7 @@ test_reconnect (void)
   }
   /* A kill loses ejabberd's (Mnesia's) last seconds of writes: a
    * graceful restart puts the node on disk first */
-  server_script ("restart");
+  xgb_test_server_script ("restart");
 
   g_assert_cmpint (xgb_ui_run_app (args, check_reconnect, NULL, &run), ==, 0);
   g_assert_true (run.checked);
@@ -477,7 +454,7 @@ check_auth_refused (XgbWindow *window,
 
   /* A graceful restart: the server ends the stream, then refuses the
    * old password */
-  server_script ("restart");
+  xgb_test_server_script ("restart");
   xgb_ui_wait (on_login_page, window, 30);
   g_assert_false (xgb_window_get_reconnecting (window, NULL, NULL));
   g_assert_null (xgb_window_get_connection (window));
@@ -500,7 +477,7 @@ test_auth_refused (void)
   XgbUiRun run;
 
   /* the first case left the server killed */
-  server_script ("restart");
+  xgb_test_server_script ("restart");
   g_assert_cmpint (xgb_ui_run_app (args, check_auth_refused, NULL, &run), ==, 0);
   g_assert_true (run.checked);
 }

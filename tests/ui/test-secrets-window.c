@@ -38,62 +38,9 @@ static char *home;
 static char *tmp;
 static char *in;
 static char *out;
-static char *log_path;
-static FILE *log_file;
-static GMutex log_lock;
 static gboolean plain_only;
 static XgbSecretScan *scan;
 static char *passphrase;
-
-/* --- every message of this process into OUT/app.log ------------------------- */
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         data)
-{
-  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
-
-  g_mutex_lock (&log_lock);
-  if (log_file != NULL)
-    {
-      fputs (line, log_file);
-      fputc ('\n', log_file);
-      fflush (log_file);
-    }
-  g_mutex_unlock (&log_lock);
-
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, data);
-  return G_LOG_WRITER_HANDLED;
-}
-
-static void
-capture_handler (const char     *domain,
-                 GLogLevelFlags  level,
-                 const char     *message,
-                 gpointer        data)
-{
-  GLogField fields[] = {
-    { "GLIB_DOMAIN", domain ? domain : "", -1 },
-    { "MESSAGE", message ? message : "", -1 },
-  };
-
-  capture_writer (level & G_LOG_LEVEL_MASK, fields, G_N_ELEMENTS (fields), NULL);
-}
-
-static char *
-read_log (void)
-{
-  char *text = NULL;
-
-  g_mutex_lock (&log_lock);
-  fflush (log_file);
-  g_assert_true (g_file_get_contents (log_path, &text, NULL, NULL));
-  g_mutex_unlock (&log_lock);
-  return text;
-}
 
 /* --- helpers ------------------------------------------------------------------ */
 
@@ -218,7 +165,7 @@ check_password (XgbWindow *window,
   g_assert_cmpstr (entry_text (window, "password_entry"), ==, "");
 
   /* the log is at its most verbose: the SASL exchange is in it, redacted */
-  log = read_log ();
+  log = xgb_test_log_capture_read ();
   g_assert_nonnull (strstr (log, "xgb-xmpp"));
   g_assert_nonnull (strstr (log, "SENT: <auth"));
   g_assert_nonnull (strstr (log, "[redacted]</auth>"));
@@ -356,10 +303,11 @@ main (int   argc,
   g_setenv ("TMPDIR", tmp, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
-  log_path = g_build_filename (out, "app.log", NULL);
-  log_file = fopen (log_path, "w");
-  g_assert_nonnull (log_file);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
+  {
+    g_autofree char *log_path = g_build_filename (out, "app.log", NULL);
+
+    xgb_test_log_capture_start (log_path);
+  }
 
   plain_only = g_getenv ("XGB_TEST_EXPECT_PLAIN_ONLY") != NULL;
   scan = xgb_secret_scan_new ();
@@ -392,7 +340,7 @@ main (int   argc,
   g_setenv ("XGB_DEBUG", "xmpp", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
-  g_log_set_default_handler (capture_handler, NULL);
+  xgb_test_log_capture_after_init ();
 
   g_test_add_func ("/ui/secrets/password", test_password);
   if (!plain_only)
@@ -403,9 +351,7 @@ main (int   argc,
   ret = g_test_run ();
 
   xgb_test_secret_bus_down ();
-  g_mutex_lock (&log_lock);
-  fclose (g_steal_pointer (&log_file));
-  g_mutex_unlock (&log_lock);
+  xgb_test_log_capture_stop ();
   if (g_getenv ("XGB_TEST_KEEP_DIR") == NULL)
     xgb_test_remove_tree (root);
   else
