@@ -89,7 +89,10 @@ item_row_new (XgbPubsubItem *item)
   self->publisher = g_strdup (item->publisher);
   self->timestamp = item->timestamp ? g_date_time_ref (item->timestamp) : NULL;
   self->size = item->size;
-  self->summary = xgb_item_summary (item->payload, 160);
+  /* As much as a wide Payload column shows: GTK shapes the whole text
+   * of each row it binds, and flinging the list binds a screenful per
+   * frame (160 characters: frame gaps 71 ms, 96: 55 ms; tests/bench) */
+  self->summary = xgb_item_summary (item->payload, 96);
 
   return self;
 }

@@ -78,6 +78,11 @@ tick_cb (GtkWidget     *widget,
 
   if (ticks.measuring && ticks.last > 0)
     ticks.max_gap = MAX (ticks.max_gap, now - ticks.last);
+  /* XGB_BENCH_GAPS=MS: each gap longer than that, as CLOCK_MONOTONIC
+   * seconds, to look up in a profile (perf record -k CLOCK_MONOTONIC) */
+  if (ticks.measuring && ticks.last > 0 && g_getenv ("XGB_BENCH_GAPS") != NULL &&
+      now - ticks.last > g_ascii_strtoll (g_getenv ("XGB_BENCH_GAPS"), NULL, 10) * 1000)
+    g_printerr ("gap %.6f-%.6f %.1f ms\n", ticks.last / 1e6, now / 1e6, (now - ticks.last) / 1000.0);
   ticks.last = now;
   /* as fast as an admin flinging the list or holding Page Down */
   if (ticks.scrolling != NULL)
