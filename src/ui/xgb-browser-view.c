@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "xgb-browser-view.h"
+#include "xgb-error.h"
 #include "xgb-widget.h"
 #include "xgb-affiliations-view.h"
 #include "xgb-list-row.h"
@@ -691,7 +692,7 @@ access_cb (GObject      *object,
           xgb_node_set_limited (lookup->node, NULL);
           gtk_label_set_text (lookup->self->access_label, _("Full: you may administer this node"));
         }
-      else
+      else if (error->domain == XGB_STANZA_ERROR)
         {
           /* Forbidden owner requests: mark the node and say why. */
           xgb_node_set_limited (lookup->node, error->message);
@@ -700,6 +701,14 @@ access_cb (GObject      *object,
 
             gtk_label_set_text (lookup->self->access_label, text);
           }
+        }
+      else
+        {
+          /* No answer (not connected, connection lost): nothing is
+           * known about the access, so the node is not marked */
+          g_autofree char *text = g_strdup_printf (_("Not known: %s"), error->message);
+
+          gtk_label_set_text (lookup->self->access_label, text);
         }
     }
 

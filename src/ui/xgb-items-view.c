@@ -244,6 +244,7 @@ update (XgbItemsView *self)
   gboolean selected;
   gboolean filtered;
   gboolean searching;
+  gboolean empty;
   guint n;
 
   if (self->list == NULL)
@@ -265,7 +266,10 @@ update (XgbItemsView *self)
   gtk_widget_set_sensitive (self->delete_matching_button,
                             filtered && !searching && n > 0 && !self->busy &&
                             can (self, XGB_PUBSUB_CAP_RETRACT_ITEMS));
-  gtk_widget_set_sensitive (self->purge_button, !self->busy && can (self, XGB_PUBSUB_CAP_PURGE_NODES));
+  /* Nothing to purge once the whole topic is read and empty */
+  empty = self->all != NULL && xgb_item_list_get_complete (self->all) &&
+          g_list_model_get_n_items (G_LIST_MODEL (self->all)) == 0;
+  gtk_widget_set_sensitive (self->purge_button, !self->busy && !empty && can (self, XGB_PUBSUB_CAP_PURGE_NODES));
   if (!can (self, XGB_PUBSUB_CAP_RETRACT_ITEMS))
     {
       gtk_widget_set_tooltip_text (self->delete_button, _("The Broker does not support deleting items"));
@@ -280,6 +284,8 @@ update (XgbItemsView *self)
     }
   if (!can (self, XGB_PUBSUB_CAP_PURGE_NODES))
     gtk_widget_set_tooltip_text (self->purge_button, _("The Broker does not support purging topics"));
+  else
+    gtk_widget_set_tooltip_text (self->purge_button, empty ? _("The topic has no items") : _("Delete every item of this topic"));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "items.stop", searching);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "items.delete-item",

@@ -439,6 +439,10 @@ check_purge (XgbWindow    *window,
   wait_report (view, "Every item of “items/log” was deleted.");
   xgb_ui_wait (list_idle, view, 30);
   g_assert_cmpstr (xgb_items_view_get_count_text (view), ==, "This topic holds no persisted items.");
+  /* nothing left to purge */
+  g_assert_false (gtk_widget_get_sensitive (xgb_items_view_get_filter_widget (view, "purge")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (xgb_items_view_get_filter_widget (view, "purge")), ==,
+                   "The topic has no items");
 
   left = items_on_server (window, LOG_NODE);
   g_assert_cmpuint (left->items->len, ==, 0);
