@@ -34,7 +34,8 @@ struct _XgbCreateDialog
   GtkLabel       *title_error;
   GtkEntry       *publishers_entry;
   GtkEntry       *consumers_entry;
-  GtkLabel       *jids_error;
+  GtkLabel       *publishers_error;
+  GtkLabel       *consumers_error;
   GtkLabel       *send_error;
   GtkWidget      *parents_box;
   GtkEntry       *parents_entry;
@@ -144,17 +145,21 @@ validate (XgbCreateDialog *self)
     }
   show_error (self->title_error, GTK_WIDGET (self->title_entry), NULL);
 
+  /* each list's problem under its own field */
   request->publishers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->publishers_entry)), &jid_message);
-  if (request->publishers != NULL)
-    request->consumers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->consumers_entry)), &jid_message);
-  if (request->publishers == NULL || request->consumers == NULL)
+  show_error (self->publishers_error, GTK_WIDGET (self->publishers_entry), jid_message);
+  if (request->publishers == NULL)
     {
-      show_error (self->jids_error, GTK_WIDGET (request->publishers ? self->consumers_entry : self->publishers_entry),
-                  jid_message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->publishers_entry));
       return NULL;
     }
-  show_error (self->jids_error, GTK_WIDGET (self->publishers_entry), NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->consumers_entry), "error");
+  request->consumers = parse_jids (gtk_editable_get_text (GTK_EDITABLE (self->consumers_entry)), &jid_message);
+  show_error (self->consumers_error, GTK_WIDGET (self->consumers_entry), jid_message);
+  if (request->consumers == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->consumers_entry));
+      return NULL;
+    }
 
   {
     g_auto(GStrv) parts = g_regex_split_simple ("[\\s,;]+", gtk_editable_get_text (GTK_EDITABLE (self->parents_entry)), 0, 0);
@@ -249,8 +254,8 @@ create_clicked_cb (XgbCreateDialog *self)
 static void
 jids_changed_cb (XgbCreateDialog *self)
 {
-  show_error (self->jids_error, GTK_WIDGET (self->publishers_entry), NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->consumers_entry), "error");
+  show_error (self->publishers_error, GTK_WIDGET (self->publishers_entry), NULL);
+  show_error (self->consumers_error, GTK_WIDGET (self->consumers_entry), NULL);
 }
 
 static void
@@ -414,7 +419,8 @@ xgb_create_dialog_class_init (XgbCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, title_error);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_entry);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_entry);
-  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, jids_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, publishers_error);
+  gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, consumers_error);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, send_error);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_box);
   gtk_widget_class_bind_template_child (widget_class, XgbCreateDialog, parents_entry);

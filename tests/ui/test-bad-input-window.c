@@ -493,7 +493,9 @@ check_create (XgbWindow *window)
   for (guint i = 0; i < G_N_ELEMENTS (jids); i++)
     for (guint j = 0; j < 2; j++)
       {
-        GtkWidget *error = child (create, XGB_TYPE_CREATE_DIALOG, "jids_error");
+        /* under the field it concerns */
+        GtkWidget *error = child (create, XGB_TYPE_CREATE_DIALOG, j == 0 ? "publishers_error" : "consumers_error");
+        GtkWidget *other = child (create, XGB_TYPE_CREATE_DIALOG, j == 0 ? "consumers_error" : "publishers_error");
         GtkWidget *entry = j == 0 ? publishers : consumers;
 
         gtk_editable_set_text (GTK_EDITABLE (publishers), "");
@@ -503,6 +505,7 @@ check_create (XgbWindow *window)
         g_test_message ("new node %s ← %.20s…: %.200s", j == 0 ? "providers" : "consumers", jids[i].value,
                         label_text (error));
         g_assert_true (gtk_widget_get_visible (error));
+        g_assert_false (gtk_widget_get_visible (other));
         g_assert_nonnull (strstr (label_text (error), jids[i].expected));
         g_assert_true (gtk_widget_has_css_class (entry, "error"));
         assert_readable (label_text (error));

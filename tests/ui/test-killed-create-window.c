@@ -205,6 +205,17 @@ create_while_killed (XgbWindow  *window,
   g_assert_cmpstr (message, ==, expected);
   g_assert_true (xgb_window_get_reconnecting (window, NULL, NULL));
   xgb_ui_save_screenshot (GTK_WIDGET (window), shot);
+  /* No answer says nothing about this account's rights on the node */
+  {
+    XgbBrowserView *view = xgb_window_get_browser_view (window);
+    GtkLabel *access = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (view), XGB_TYPE_BROWSER_VIEW,
+                                                                 "access_label"));
+
+    g_test_message ("access: %s", gtk_label_get_text (access));
+    g_assert_false (g_str_has_prefix (gtk_label_get_text (access), "Limited"));
+    if (xgb_browser_view_get_current (view) != NULL)
+      g_assert_null (xgb_node_get_limited (xgb_browser_view_get_current (view)));
+  }
   g_signal_handler_disconnect (service, handler);
 
   /* Back by itself once the server is; the Broker agrees */

@@ -628,11 +628,11 @@ check_create_delete (XgbWindow *window)
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_entry")),
                          "not a jid");
   g_assert_false (xgb_create_dialog_submit (create));
-  g_assert_true (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "jids_error")));
+  g_assert_true (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_error")));
 
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_entry")),
                          xgb_test_env ("XGB_TEST_BOB_JID"));
-  g_assert_false (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "jids_error")));
+  g_assert_false (gtk_widget_get_visible (dialog_child (create, XGB_TYPE_CREATE_DIALOG, "publishers_error")));
 
   /* The server's default configuration, with whitelist preset */
   xgb_create_dialog_show_advanced (create);
