@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "xgb-connection.h"
 #include "xgb-ui-test.h"
 
 /* A check that waits for a login against a real server gets this long. */
@@ -208,6 +209,11 @@ xgb_ui_run_app (const char * const *args,
   timeout = g_timeout_add_seconds (RUN_TIMEOUT_S, timeout_cb, NULL);
   status = g_application_run (G_APPLICATION (run.app), (int) argv->len - 1, (char **) argv->pdata);
   g_source_remove (timeout);
+  /* The app waits 2 s for its connection threads to say goodbye; under
+   * the sanitizers that may not be enough, and a thread still running at
+   * exit makes LeakSanitizer's stop-the-world fail (ui-trust, once) */
+  if (!xgb_connection_wait_for_threads (15000))
+    g_test_message ("connection threads still running 15 s after the app ended");
 
   g_clear_object (&run.app);
   if (out_run != NULL)
