@@ -707,16 +707,6 @@ test_file_modes (void)
 
 /* --- setting up ---------------------------------------------------------------- */
 
-static char *
-make_dir (const char *parent,
-          const char *name)
-{
-  char *path = g_build_filename (parent, name, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
-  return path;
-}
-
 static void
 add_secrets (void)
 {
@@ -745,29 +735,16 @@ main (int   argc,
   /* The laxest umask there is: the app's files must be private anyway */
   umask (0);
 
-  /* In the server's folder, which with-server.sh removes whatever
-   * happens; not g_dir_make_tmp(): GLib would keep the TMPDIR of now */
-  root = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "xgb-test-secrets-XXXXXX", NULL);
-  g_assert_nonnull (g_mkdtemp (root));
-  home = make_dir (root, "home");
-  tmp = make_dir (root, "tmp");
-  in = make_dir (root, "in");
-  out = make_dir (root, "out");
-  /* before GLib reads any of them */
-  g_setenv ("HOME", home, TRUE);
   {
-    g_autofree char *config = g_build_filename (home, ".config", NULL);
-    g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
-    g_autofree char *state = g_build_filename (home, ".local", "state", NULL);
-    g_autofree char *cache = g_build_filename (home, ".cache", NULL);
+    XgbTestHome h;
 
-    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-    g_setenv ("XDG_DATA_HOME", data, TRUE);
-    g_setenv ("XDG_STATE_HOME", state, TRUE);
-    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    xgb_test_home_setup (&h, "xgb-test-secrets");
+    root = h.root;
+    home = h.home;
+    tmp = h.tmp;
+    in = h.in;
+    out = h.out;
   }
-  g_setenv ("TMPDIR", tmp, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
   {
     g_autofree char *core_log = g_build_filename (out, "core.log", NULL);

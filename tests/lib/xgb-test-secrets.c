@@ -613,3 +613,45 @@ xgb_test_log_capture_stop (void)
   g_mutex_unlock (&capture_lock);
   g_clear_pointer (&capture_path, g_free);
 }
+
+/* --- a private home ---------------------------------------------------- */
+
+static char *
+make_private_dir (const char *parent,
+                  const char *name)
+{
+  char *path = g_build_filename (parent, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  return path;
+}
+
+void
+xgb_test_home_setup (XgbTestHome *home,
+                     const char  *prefix)
+{
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+
+  /* not g_dir_make_tmp(): GLib would keep the TMPDIR of now */
+  home->root = g_build_filename (g_getenv ("XGB_TEST_DIR"), template, NULL);
+  g_assert_nonnull (g_mkdtemp (home->root));
+  home->home = make_private_dir (home->root, "home");
+  home->tmp = make_private_dir (home->root, "tmp");
+  home->in = make_private_dir (home->root, "in");
+  home->out = make_private_dir (home->root, "out");
+
+  g_setenv ("HOME", home->home, TRUE);
+  {
+    g_autofree char *config = g_build_filename (home->home, ".config", NULL);
+    g_autofree char *data = g_build_filename (home->home, ".local", "share", NULL);
+    g_autofree char *state = g_build_filename (home->home, ".local", "state", NULL);
+    g_autofree char *cache = g_build_filename (home->home, ".cache", NULL);
+
+    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+    g_setenv ("XDG_STATE_HOME", state, TRUE);
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  }
+  g_setenv ("TMPDIR", home->tmp, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+}

@@ -92,6 +92,23 @@ void           xgb_test_log_capture_after_init (void);
 char          *xgb_test_log_capture_read  (void);
 void           xgb_test_log_capture_stop  (void);
 
+/* A private world for the programs under test: ROOT (a new folder in the
+ * test server's folder, which with-server.sh always removes) with home,
+ * tmp, in and out in it, 0700; HOME, the XDG folders (under home),
+ * TMPDIR (tmp) and a keyfile GSettings backend are set to it.  Call it
+ * before GLib reads any of them.  Returns ROOT. */
+typedef struct
+{
+  char *root;
+  char *home;   /* HOME and the XDG folders: what the programs write */
+  char *tmp;    /* TMPDIR */
+  char *in;     /* files the test gives the programs */
+  char *out;    /* what they printed and logged */
+} XgbTestHome;
+
+void           xgb_test_home_setup        (XgbTestHome  *home,
+                                           const char   *prefix);
+
 /* Removes @dir and everything under it. */
 void           xgb_test_remove_tree       (const char    *dir);
 

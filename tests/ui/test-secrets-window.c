@@ -262,15 +262,6 @@ test_no_secret_anywhere (void)
 
 /* --- setting up ---------------------------------------------------------------- */
 
-static char *
-make_dir (const char *name)
-{
-  char *path = g_build_filename (root, name, NULL);
-
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  return path;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -280,28 +271,16 @@ main (int   argc,
   mallopt (M_PERTURB, 0);
   umask (0);
 
-  /* In the server's folder, which with-server.sh removes whatever
-   * happens; before GLib reads TMPDIR (so not g_dir_make_tmp()) */
-  root = g_build_filename (xgb_test_env ("XGB_TEST_DIR"), "xgb-ui-secrets-XXXXXX", NULL);
-  g_assert_nonnull (g_mkdtemp (root));
-  home = make_dir ("home");
-  tmp = make_dir ("tmp");
-  in = make_dir ("in");
-  out = make_dir ("out");
-  g_setenv ("HOME", home, TRUE);
   {
-    g_autofree char *config = g_build_filename (home, ".config", NULL);
-    g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
-    g_autofree char *state = g_build_filename (home, ".local", "state", NULL);
-    g_autofree char *cache = g_build_filename (home, ".cache", NULL);
+    XgbTestHome h;
 
-    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-    g_setenv ("XDG_DATA_HOME", data, TRUE);
-    g_setenv ("XDG_STATE_HOME", state, TRUE);
-    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    xgb_test_home_setup (&h, "xgb-ui-secrets");
+    root = h.root;
+    home = h.home;
+    tmp = h.tmp;
+    in = h.in;
+    out = h.out;
   }
-  g_setenv ("TMPDIR", tmp, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
   {
     g_autofree char *log_path = g_build_filename (out, "app.log", NULL);
