@@ -387,3 +387,17 @@ xgb_test_publish_items (XgbPubsubService *service,
     g_main_context_iteration (NULL, TRUE);
   return p.failed;
 }
+
+void
+xgb_test_run_tool (const char * const *argv)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+}

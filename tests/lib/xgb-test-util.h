@@ -72,6 +72,10 @@ void            xgb_test_result_cb      (GObject      *object,
 GAsyncResult   *xgb_test_result_wait    (XgbTestResult *r);
 void            xgb_test_result_clear   (XgbTestResult *r);
 
+/* Runs a tool (certutil, pk12util, rm …) found in PATH; its failure is
+ * fatal, with what it wrote to stderr. */
+void            xgb_test_run_tool       (const char * const *argv);
+
 /* The test server of tests/servers/with-server.sh ejabberd: runs
  * "ejabberd.sh COMMAND $XGB_TEST_DIR" (kill, restart, ...) while the main
  * loop runs; its output never mixes with the TAP stream, and a failure

@@ -1151,20 +1151,6 @@ write_file (const char *name,
   return path;
 }
 
-static void
-run_tool (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
 /* ~/.pki/nssdb with alice's certificate, as Chromium keeps them */
 static void
 make_nss_database (void)
@@ -1177,8 +1163,8 @@ make_nss_database (void)
   const char *import[] = { "pk12util", "-i", p12, "-d", spec, "-w", pass, "-K", "", NULL };
 
   g_assert_cmpint (g_mkdir_with_parents (nss, 0700), ==, 0);
-  run_tool (create);
-  run_tool (import);
+  xgb_test_run_tool (create);
+  xgb_test_run_tool (import);
 }
 
 static XgbKeystoreEntry *

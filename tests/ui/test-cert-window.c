@@ -42,20 +42,6 @@ copy_to (const char *name,
 }
 
 static void
-run (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
-static void
 make_home (const char *home)
 {
   g_autofree char *pki = g_build_filename (home, ".pki", NULL);
@@ -78,12 +64,12 @@ make_home (const char *home)
   {
     const char *argv[] = { "certutil", "-N", "-d", spec, "--empty-password", NULL };
 
-    run (argv);
+    xgb_test_run_tool (argv);
   }
   {
     const char *argv[] = { "pk12util", "-i", p12, "-d", spec, "-w", pass, "-K", "", NULL };
 
-    run (argv);
+    xgb_test_run_tool (argv);
   }
 }
 
@@ -428,7 +414,7 @@ main (int   argc,
   {
     const char *rm[] = { "rm", "-rf", tmpdir, NULL };
 
-    run (rm);
+    xgb_test_run_tool (rm);
   }
   g_free (tmpdir);
   g_free (keystore_dir);

@@ -29,20 +29,6 @@ cert_path (const char *name)
 }
 
 static void
-run (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
-static void
 copy_to (const char *name,
          const char *target_dir,
          const char *target_name)
@@ -154,12 +140,12 @@ make_home (void)
   {
     const char *argv[] = { "certutil", "-N", "-d", nss_spec, "--empty-password", NULL };
 
-    run (argv);
+    xgb_test_run_tool (argv);
   }
   {
     const char *argv[] = { "pk12util", "-i", p12, "-d", nss_spec, "-w", pass, "-K", "", NULL };
 
-    run (argv);
+    xgb_test_run_tool (argv);
   }
 }
 
@@ -466,7 +452,7 @@ make_certs (void)
   g_autofree char *script = g_build_filename (xgb_test_env ("XGB_SOURCE_DIR"), "tests", "servers", "certs.sh", NULL);
   const char *argv[] = { "bash", script, tmpdir, "xgb.test", NULL };
 
-  run (argv);
+  xgb_test_run_tool (argv);
   certs = g_build_filename (tmpdir, "certs", NULL);
 }
 
@@ -494,7 +480,7 @@ main (int   argc,
   {
     const char *rm[] = { "rm", "-rf", tmpdir, NULL };
 
-    run (rm);
+    xgb_test_run_tool (rm);
   }
   g_free (tmpdir);
 
